@@ -1,0 +1,95 @@
+"""Accuracy on digits as people really hand them over: canvas sketches and photos of paper.
+
+Renders MNIST *test* digits (mnist_demo.synthetic) and compares, on the same images:
+the full pipeline, the pipeline with TTA, a naive baseline (resize the whole image
+to 28x28, invert if light), and the model on the plain MNIST images.
+
+    python benchmarks/robustness.py                     # report seeds (never used for tuning)
+    python benchmarks/robustness.py --seed-base 0       # tuning seeds
+    python benchmarks/robustness.py --n 2000 --model models/mnist_cnn.keras
+
+Seeds below 100000 were used while tuning the pipeline; the default 100000
+generates images no tuning ever saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mnist_demo import DigitRecognizer, NoDigitFound  # noqa: E402
+from mnist_demo.data import load_mnist  # noqa: E402
+from mnist_demo.pipeline import preprocess  # noqa: E402
+from mnist_demo.synthetic import naive_baseline, render_photo, render_sketch  # noqa: E402
+
+SETS = {
+    "canvas": ("sketch", lambda digit, rng: render_sketch(digit, rng)),
+    "photo": ("upload", lambda digit, rng: render_photo(digit, rng)),
+}
+
+
+def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np.ndarray, seed_base: int) -> dict:
+    source, render = SETS[name]
+    set_id = list(SETS).index(name)
+    processed, naive, found = [], [], []
+    started = time.perf_counter()
+    for i, digit in enumerate(images):
+        rendered = render(digit, np.random.default_rng([seed_base, set_id, i]))
+        naive.append(naive_baseline(rendered))
+        try:
+            processed.append(preprocess(rendered, source))
+            found.append(i)
+        except NoDigitFound:
+            pass
+    seconds = time.perf_counter() - started
+    found = np.array(found, dtype=int)
+    correct = np.zeros(len(images), bool)
+    correct_tta = np.zeros(len(images), bool)
+    if len(found):
+        correct[found] = [p.label == labels[i] for p, i in zip(rec.classify(processed), found)]
+        correct_tta[found] = [p.label == labels[i] for p, i in zip(rec.classify(processed, tta=True), found)]
+    naive_labels = rec.probabilities(np.stack(naive)).argmax(axis=1)
+    plain = rec.probabilities(images.astype(np.float32) / 255.0).argmax(axis=1)
+    return {
+        "set": name,
+        "n": len(images),
+        "pipeline": correct.mean(),
+        "pipeline_tta": correct_tta.mean(),
+        "naive": (naive_labels == labels).mean(),
+        "plain_mnist": (plain == labels).mean(),
+        "no_digit": len(images) - len(found),
+        "ms_per_image": 1000 * seconds / len(images),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="images per set (MNIST test images, in a fixed shuffled order)")
+    parser.add_argument("--seed-base", type=int, default=100_000, help="generator seeds; < 100000 were used for tuning")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
+    parser.add_argument("--model", default=None, help="model path (default: the app's model resolution)")
+    parser.add_argument("--data", default=None, help="MNIST .npz (default: $MNIST_NPZ, else Keras download)")
+    parser.add_argument("--show-errors", action="store_true", help="list the indices the pipeline got wrong")
+    args = parser.parse_args()
+
+    (_, _), (x_test, y_test) = load_mnist(args.data)
+    order = np.random.default_rng(args.seed_base).permutation(len(x_test))[: args.n]
+    rec = DigitRecognizer.load(args.model)
+    print(f"model: {rec.origin}; {args.n} MNIST test images per set, generator seeds {args.seed_base}+")
+    print(f"{'set':<8} {'n':>6} {'pipeline':>9} {'+TTA':>7} {'naive':>7} {'MNIST':>7} {'no digit':>9} {'ms/img':>7}")
+    for name in args.sets.split(","):
+        r = evaluate_set(rec, name, x_test[order], y_test[order], args.seed_base)
+        print(
+            f"{r['set']:<8} {r['n']:>6} {r['pipeline']:>9.2%} {r['pipeline_tta']:>7.2%} {r['naive']:>7.2%} "
+            f"{r['plain_mnist']:>7.2%} {r['no_digit']:>9} {r['ms_per_image']:>7.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

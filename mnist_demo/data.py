@@ -1,0 +1,71 @@
+"""Load MNIST from an .npz file in Keras layout, or through Keras's own download."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+# key -> (shape after the first axis, dtype); the first axis is the number of images.
+EXPECTED = {
+    "x_train": ((28, 28), np.uint8),
+    "y_train": ((), np.uint8),
+    "x_test": ((28, 28), np.uint8),
+    "y_test": ((), np.uint8),
+}
+
+
+class MnistFileError(ValueError):
+    """The MNIST file is missing or is not MNIST in Keras layout."""
+
+
+def load_mnist(path: str | os.PathLike | None = None) -> MnistSplits:
+    """Return ``(x_train, y_train), (x_test, y_test)`` as uint8 arrays.
+
+    The file is, in order: ``path``; the ``MNIST_NPZ`` environment variable; else
+    Keras downloads (or reuses its cached copy of) the official file.
+    Images are 28x28, 0 = background, 255 = ink; labels are 0-9.
+    """
+    path = path or os.environ.get("MNIST_NPZ")
+    if path is None:
+        import keras
+
+        return keras.datasets.mnist.load_data()
+    return read_mnist_npz(Path(path))
+
+
+def read_mnist_npz(path: Path) -> MnistSplits:
+    """Read and validate an .npz in the layout of Keras's ``mnist.npz``."""
+    if not path.is_file():
+        raise MnistFileError(f"MNIST file not found: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files if key in EXPECTED}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        raise MnistFileError(f"{path} is not a readable .npz file: {error}") from error
+
+    missing = sorted(set(EXPECTED) - set(arrays))
+    if missing:
+        raise MnistFileError(f"{path} lacks the key(s) {', '.join(missing)}")
+    for key, (shape, dtype) in EXPECTED.items():
+        array = arrays[key]
+        if array.dtype != dtype:
+            raise MnistFileError(f"{path}: {key} has dtype {array.dtype}, expected {np.dtype(dtype)}")
+        if array.ndim != 1 + len(shape) or array.shape[1:] != shape:
+            raise MnistFileError(f"{path}: {key} has shape {array.shape}, expected (N, {', '.join(map(str, shape))})".replace(", )", ")"))
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if len(x) != len(y):
+            raise MnistFileError(f"{path}: x_{split} has {len(x)} images but y_{split} has {len(y)} labels")
+        if len(y) and y.max() > 9:
+            raise MnistFileError(f"{path}: y_{split} holds labels above 9")
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def to_model_input(images: np.ndarray) -> np.ndarray:
+    """uint8 images (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1], the model's input."""
+    return (images.astype(np.float32) / 255.0)[..., None]

@@ -1,0 +1,125 @@
+"""Render MNIST digits the way people hand them to the app: canvas sketches and photos of paper.
+
+Used by benchmarks/robustness.py (accuracy on realistic inputs), by the tests, and
+by examples/make_examples.py. Every function is deterministic given its ``rng``.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+CANVAS_SIDE = 512
+PHOTO_SIZES = ((1280, 960), (960, 1280), (1024, 768), (800, 600))
+
+
+def digit_mask(digit: np.ndarray, height: int, rng: np.random.Generator, thickness: float = 0.0) -> np.ndarray:
+    """A 28x28 MNIST digit as a smooth stroke mask whose digit is ``height`` pixels tall.
+
+    ``thickness`` grows (>0) or shrinks (<0) the stroke by that fraction of the height.
+    Returns float32 in [0, 1] (anti-aliased edges), cropped to the digit.
+    """
+    ys, xs = np.nonzero(digit > 30)
+    crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32) / 255.0
+    scale = height / crop.shape[0]
+    pad = int(abs(thickness) * height) + 4
+    big = cv2.resize(crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))), interpolation=cv2.INTER_CUBIC)
+    big = cv2.copyMakeBorder(big, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    mask = (big > rng.uniform(0.35, 0.6)).astype(np.uint8)
+    k = int(round(abs(thickness) * height))
+    if k >= 1:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
+        thinned = cv2.erode(mask, kernel) if thickness < 0 else cv2.dilate(mask, kernel)
+        mask = thinned if thinned.any() else mask
+    return cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8)
+
+
+def place(canvas_hw: tuple[int, int], mask: np.ndarray, rng: np.random.Generator, margin: int = 4) -> np.ndarray:
+    """Put a mask at a random position inside a canvas, returning the full-size mask."""
+    H, W = canvas_hw
+    h, w = mask.shape
+    if h > H - 2 * margin or w > W - 2 * margin:
+        scale = min((H - 2 * margin) / h, (W - 2 * margin) / w)
+        mask = cv2.resize(mask, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        h, w = mask.shape
+    y = int(rng.integers(margin, H - h - margin + 1))
+    x = int(rng.integers(margin, W - w - margin + 1))
+    full = np.zeros((H, W), np.float32)
+    full[y : y + h, x : x + w] = mask
+    return full
+
+
+def render_sketch(digit: np.ndarray, rng: np.random.Generator, background: str | None = None) -> np.ndarray:
+    """A canvas drawing: transparent (RGBA), white or black background, brush of varied width."""
+    background = background or str(rng.choice(["transparent", "white", "black"]))
+    height = int(rng.uniform(0.3, 0.85) * CANVAS_SIDE)
+    mask = place((CANVAS_SIDE, CANVAS_SIDE), digit_mask(digit, height, rng, thickness=rng.uniform(-0.02, 0.06)), rng)
+    if background == "transparent":
+        colour = rng.integers(0, 80, 3) if rng.random() < 0.8 else rng.integers(0, 256, 3)
+        rgba = np.zeros((CANVAS_SIDE, CANVAS_SIDE, 4), np.uint8)
+        rgba[:, :, :3] = colour
+        rgba[:, :, 3] = (mask * 255).round().astype(np.uint8)
+        return rgba
+    ink, paper = (0.0, 255.0) if background == "white" else (255.0, 0.0)
+    gray = paper + (ink - paper) * mask
+    return np.repeat(gray.round().astype(np.uint8)[:, :, None], 3, axis=2)
+
+
+def render_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A phone photo of a digit written on paper: RGB uint8, one of PHOTO_SIZES.
+
+    Pen of varied width and colour, possibly ruled paper, a lighting gradient, a
+    shadow, perspective with the table showing at the edges, blur, noise and JPEG.
+    """
+    W, H = PHOTO_SIZES[int(rng.integers(len(PHOTO_SIZES)))]
+    height = int(rng.uniform(0.12, 0.5) * H)
+    mask = place((H, W), digit_mask(digit, height, rng, thickness=rng.uniform(-0.03, 0.03)), rng, margin=int(0.08 * H))
+
+    paper = rng.uniform(190, 250) * rng.uniform(0.93, 1.0, 3)
+    image = np.ones((H, W, 3), np.float32) * paper
+    if rng.random() < 0.4:  # ruled paper: light blue lines, sometimes a red margin
+        spacing = int(rng.uniform(0.04, 0.08) * H)
+        line = np.array([150, 180, 230], np.float32) * rng.uniform(0.9, 1.05)
+        for y in range(int(rng.integers(spacing)), H, spacing):
+            cv2.line(image, (0, y), (W, y), line.tolist(), int(rng.integers(1, 3)))
+        if rng.random() < 0.5:
+            x = int(rng.uniform(0.05, 0.15) * W)
+            cv2.line(image, (x, 0), (x, H), [220.0, 120.0, 120.0], 2)
+    ink = rng.choice([[20, 20, 25], [25, 40, 120], [10, 10, 60], [60, 60, 60]]).astype(np.float32) + rng.uniform(0, 30)
+    strength = rng.uniform(0.75, 1.0)
+    image = image * (1 - strength * mask[:, :, None]) + ink * (strength * mask[:, :, None])
+
+    # Lighting: a gradient in a random direction, and maybe a soft shadow.
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = (np.cos(angle) * xx / W + np.sin(angle) * yy / H) + 0.5
+    light = 1.0 - rng.uniform(0.0, 0.45) * np.clip(ramp, 0, 1)
+    if rng.random() < 0.4:  # the soft shadow of a hand or a phone: a half-plane with a blurred edge
+        theta = rng.uniform(0, 2 * np.pi)
+        edge = (np.cos(theta) * (xx - rng.uniform(0.2, 0.8) * W) + np.sin(theta) * (yy - rng.uniform(0.2, 0.8) * H)) / rng.uniform(15, 80)
+        light *= 1.0 - rng.uniform(0.15, 0.45) / (1.0 + np.exp(-edge))
+    image *= light[:, :, None]
+
+    if rng.random() < 0.7:  # perspective: the sheet seen at an angle, table visible at the edges
+        jitter = rng.uniform(-0.08, 0.08, (4, 2)) * [W, H]
+        src = np.float32([[0, 0], [W, 0], [W, H], [0, H]])
+        table = (rng.uniform(20, 110) * rng.uniform(0.7, 1.0, 3)).tolist()
+        matrix = cv2.getPerspectiveTransform(src, np.float32(src + jitter))
+        image = cv2.warpPerspective(image, matrix, (W, H), borderMode=cv2.BORDER_CONSTANT, borderValue=table)
+
+    image = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.3, 1.8))
+    image += rng.normal(0, rng.uniform(2, 10), image.shape).astype(np.float32)
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(35, 92))])
+    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)  # channel order is irrelevant: all colours are random
+
+
+def naive_baseline(image: np.ndarray) -> np.ndarray:
+    """What a demo without a pipeline does: gray, invert if light, resize the whole image to 28x28."""
+    if image.ndim == 3 and image.shape[2] == 4:
+        alpha = image[:, :, 3:4].astype(np.float32) / 255.0
+        image = (image[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    if gray.mean() > 127:
+        gray = 255 - gray
+    return cv2.resize(gray, (28, 28), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
