@@ -56,7 +56,9 @@ def read_mnist_npz(path: Path) -> MnistSplits:
         if array.dtype != dtype:
             raise MnistFileError(f"{path}: {key} has dtype {array.dtype}, expected {np.dtype(dtype)}")
         if array.ndim != 1 + len(shape) or array.shape[1:] != shape:
-            raise MnistFileError(f"{path}: {key} has shape {array.shape}, expected (N, {', '.join(map(str, shape))})".replace(", )", ")"))
+            raise MnistFileError(
+                f"{path}: {key} has shape {array.shape}, expected (N, {', '.join(map(str, shape))})".replace(", )", ")")
+            )
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if len(x) != len(y):
@@ -69,3 +71,12 @@ def read_mnist_npz(path: Path) -> MnistSplits:
 def to_model_input(images: np.ndarray) -> np.ndarray:
     """uint8 images (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1], the model's input."""
     return (images.astype(np.float32) / 255.0)[..., None]
+
+
+SAMPLES_PATH = Path(__file__).resolve().parent.parent / "examples" / "mnist_samples.npz"
+
+
+def load_samples(path: str | os.PathLike = SAMPLES_PATH) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The few hundred MNIST test images shipped with the app: (images, labels, test-set indices)."""
+    with np.load(path, allow_pickle=False) as npz:
+        return npz["images"], npz["labels"], npz["indices"]

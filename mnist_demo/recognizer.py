@@ -44,7 +44,10 @@ def rotations(digit: np.ndarray, angles: tuple[float, ...] = TTA_ANGLES) -> np.n
     """Copies of a 28x28 digit rotated about its centre, shape (len(angles), 28, 28)."""
     centre = (MNIST_SIZE / 2 - 0.5, MNIST_SIZE / 2 - 0.5)
     return np.stack(
-        [cv2.warpAffine(digit, cv2.getRotationMatrix2D(centre, angle, 1.0), (MNIST_SIZE, MNIST_SIZE), flags=cv2.INTER_LINEAR) for angle in angles]
+        [
+            cv2.warpAffine(digit, cv2.getRotationMatrix2D(centre, angle, 1.0), (MNIST_SIZE, MNIST_SIZE), flags=cv2.INTER_LINEAR)
+            for angle in angles
+        ]
     )
 
 
@@ -90,7 +93,9 @@ class DigitRecognizer:
         """Recognize the digit in one image (path, bytes, PIL image or array); see ``predict_batch``."""
         return self.predict_batch([image], source=source, tta=tta, remove_background=remove_background)[0]
 
-    def predict_batch(self, images, source: str = "upload", tta: bool = False, remove_background: bool = False) -> list[Prediction]:
+    def predict_batch(
+        self, images, source: str = "upload", tta: bool = False, remove_background: bool = False
+    ) -> list[Prediction]:
         """Recognize many images with one model call.
 
         Raises ``InvalidImage`` or ``NoDigitFound`` (both ``ValueError``) for the first

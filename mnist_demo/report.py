@@ -118,7 +118,8 @@ by centre of mass in a 20x20 box as MNIST itself was made. Output: ten softmax p
 | Test loss | {metrics["test_loss"]:.4f} (label-smoothed cross-entropy) |
 | Parameters | {metrics["parameters"]:,} |
 | Epochs | {metrics["epochs"]} (weights of epoch {metrics["best_epoch"]}, best on validation) |
-| Training | {metrics["train_images"]:,} images, {metrics["validation_images"]:,} held out for validation; {metrics["training_seconds"] / 60:.0f} min on {metrics["machine"]} |
+| Training images | {metrics["train_images"]:,} ({metrics["validation_images"]:,} more held out for validation) |
+| Training time | {metrics["training_seconds"] / 60:.0f} min on {metrics["machine"]} |
 
 Per-class test accuracy (0-9): {per_class}
 

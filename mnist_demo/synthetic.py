@@ -23,7 +23,9 @@ def digit_mask(digit: np.ndarray, height: int, rng: np.random.Generator, thickne
     crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32) / 255.0
     scale = height / crop.shape[0]
     pad = int(abs(thickness) * height) + 4
-    big = cv2.resize(crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))), interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(
+        crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))), interpolation=cv2.INTER_CUBIC
+    )
     big = cv2.copyMakeBorder(big, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
     mask = (big > rng.uniform(0.35, 0.6)).astype(np.uint8)
     k = int(round(abs(thickness) * height))
@@ -96,7 +98,9 @@ def render_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     light = 1.0 - rng.uniform(0.0, 0.45) * np.clip(ramp, 0, 1)
     if rng.random() < 0.4:  # the soft shadow of a hand or a phone: a half-plane with a blurred edge
         theta = rng.uniform(0, 2 * np.pi)
-        edge = (np.cos(theta) * (xx - rng.uniform(0.2, 0.8) * W) + np.sin(theta) * (yy - rng.uniform(0.2, 0.8) * H)) / rng.uniform(15, 80)
+        edge = (
+            np.cos(theta) * (xx - rng.uniform(0.2, 0.8) * W) + np.sin(theta) * (yy - rng.uniform(0.2, 0.8) * H)
+        ) / rng.uniform(15, 80)
         light *= 1.0 - rng.uniform(0.15, 0.45) / (1.0 + np.exp(-edge))
     image *= light[:, :, None]
 

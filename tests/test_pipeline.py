@@ -1,0 +1,432 @@
+"""Each preprocessing step of ``mnist_demo.pipeline`` on inputs crafted to test exactly that step."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from mnist_demo import NoDigitFound
+from mnist_demo import pipeline as P
+from mnist_demo.synthetic import digit_mask
+
+
+def mnist_like_mask(digit: np.ndarray, side: int = 128) -> np.ndarray:
+    """The binary mask the pipeline makes from a 28x28 MNIST upload: enlarged to ``side`` and thresholded."""
+    big = cv2.resize(digit, (side, side), interpolation=cv2.INTER_LINEAR)
+    return P.threshold(big)
+
+
+def blob_count(mask: np.ndarray) -> int:
+    return cv2.connectedComponents((mask > 0).astype(np.uint8), connectivity=8)[0] - 1
+
+
+def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    m = cv2.moments(image.astype(np.float32))
+    return m["m10"] / m["m00"], m["m01"] / m["m00"]
+
+
+# --- colour and polarity -------------------------------------------------------------------
+
+
+def stroke_layer(colour: int, alpha_peak: int = 255) -> np.ndarray:
+    """A sketchpad layer: a ring and a bar in one colour, anti-aliased alpha, transparent elsewhere."""
+    alpha = np.zeros((200, 200), np.uint8)
+    cv2.circle(alpha, (100, 80), 40, alpha_peak, 12, lineType=cv2.LINE_AA)
+    cv2.line(alpha, (140, 80), (120, 180), alpha_peak, 12, lineType=cv2.LINE_AA)
+    rgba = np.zeros((200, 200, 4), np.uint8)
+    rgba[:, :, :3] = colour
+    rgba[:, :, 3] = alpha
+    return rgba
+
+
+@pytest.mark.parametrize(("ink", "backdrop"), [(0, 255), (30, 255), (255, 0), (230, 0)])
+def test_composite_alpha_picks_a_backdrop_that_contrasts_with_the_ink(ink, backdrop):
+    rgba = stroke_layer(ink)
+    rgb = P.composite_alpha(rgba)
+    assert rgb.shape == (200, 200, 3) and rgb.dtype == np.uint8
+    transparent = rgba[:, :, 3] == 0
+    opaque = rgba[:, :, 3] == 255
+    assert (rgb[transparent] == backdrop).all()
+    assert (rgb[opaque] == ink).all()
+    # the ink stands out from the backdrop by almost the full range
+    assert abs(int(np.median(rgb[opaque])) - backdrop) >= 200
+
+
+def test_composite_alpha_blends_anti_aliased_edges():
+    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba[:, :5, 3] = 255  # black ink, opaque
+    rgba[:, 5:, 3] = 128  # black ink, half transparent
+    rgb = P.composite_alpha(rgba)
+    assert (rgb[:, :5] == 0).all()
+    assert np.all(np.abs(rgb[:, 5:].astype(int) - 127) <= 1)  # halfway to the white backdrop
+
+
+@pytest.mark.parametrize("shape", [(20, 30), (20, 30, 3)])
+def test_composite_alpha_leaves_images_without_alpha_alone(shape):
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    assert P.composite_alpha(image) is image
+
+
+def test_composite_alpha_keeps_a_soft_white_brush_visible():
+    """White chalk drawn with a soft brush (alpha below 50% everywhere) must still contrast with its backdrop."""
+    rgba = stroke_layer(255, alpha_peak=110)
+    rgb = P.composite_alpha(rgba)
+    stroke = rgba[:, :, 3] == 110
+    transparent = rgba[:, :, 3] == 0
+    contrast = abs(float(rgb[stroke].mean()) - float(rgb[transparent].mean()))
+    assert contrast >= 0.3 * 110, f"the stroke vanished into the backdrop (contrast {contrast:.1f} gray levels)"
+
+
+@pytest.fixture(scope="module")
+def digit_on_canvas(digits):
+    """A real MNIST 3, 200 px tall, as a float mask on a 480x640 field."""
+    image = next(img for img, label in digits if label == 3)
+    mask = digit_mask(image, 200, np.random.default_rng(0))
+    field = np.zeros((480, 640), np.float32)
+    h, w = mask.shape
+    field[140 : 140 + h, 260 : 260 + w] = mask
+    return field
+
+
+@pytest.mark.parametrize("window", [0.5, 0.2])
+def test_is_light_background_on_even_backgrounds(digit_on_canvas, window):
+    dark_on_light = (235 - 215 * digit_on_canvas).astype(np.uint8)
+    light_on_dark = (25 + 215 * digit_on_canvas).astype(np.uint8)
+    assert P.is_light_background(dark_on_light, window)
+    assert not P.is_light_background(light_on_dark, window)
+
+
+@pytest.mark.parametrize("window", [0.5, 0.2])
+@pytest.mark.parametrize("darkest", [0.5, 0.25])
+def test_is_light_background_under_a_strong_lighting_gradient(digit_on_canvas, window, darkest):
+    """Light falls from full on the left to ``darkest`` on the right: half the page is darker than mid-gray."""
+    light = np.linspace(1.0, darkest, 640, dtype=np.float32)[None, :]
+    paper = 240 * light * (1 - 0.85 * digit_on_canvas)  # pen ink absorbs 85% of the light
+    board = 20 + 100 * (1 - light)  # a dark board, brighter where the lamp is
+    chalk = board + (230 - board) * digit_on_canvas
+    assert paper[:, -1].max() < 128  # the gradient really is strong: the right edge is darker than mid-gray
+    assert P.is_light_background(paper.astype(np.uint8), window)
+    assert not P.is_light_background(chalk.astype(np.uint8), window)
+
+
+def test_is_light_background_with_a_dark_table_around_the_paper(digit_on_canvas):
+    photo = np.full((480, 640), 35, np.float32)
+    photo[40:440, 50:590] = 225  # the sheet, the table showing around it
+    photo *= 1 - 0.85 * digit_on_canvas
+    assert P.is_light_background(photo.astype(np.uint8), window=0.2)
+
+
+def test_ink_bright_makes_the_ink_bright_in_both_polarities(digit_on_canvas):
+    ink = digit_on_canvas > 0.5
+    for gray in ((235 - 215 * digit_on_canvas).astype(np.uint8), (25 + 215 * digit_on_canvas).astype(np.uint8)):
+        bright = P.ink_bright(gray)
+        assert bright[ink].mean() > 200
+        assert bright[~ink].mean() < 50
+
+
+# --- enhancement and binarization ----------------------------------------------------------
+
+
+def test_apply_clahe_raises_the_contrast_of_faint_pencil(digit_on_canvas):
+    faint = (40 + 25 * digit_on_canvas).astype(np.uint8)  # ink-bright, only 25 levels of contrast
+    ink = digit_on_canvas > 0.5
+    before = faint[ink].mean() - faint[~ink].mean()
+    enhanced = P.apply_clahe(faint)
+    assert enhanced.dtype == np.uint8 and enhanced.shape == faint.shape
+    assert enhanced[ink].mean() - enhanced[~ink].mean() > 1.3 * before
+
+
+def test_denoise_removes_salt_noise_but_keeps_strokes():
+    clean = np.zeros((200, 200), np.uint8)
+    cv2.line(clean, (100, 20), (100, 180), 255, 9)
+    noisy = clean.copy()
+    rng = np.random.default_rng(1)
+    ys, xs = rng.integers(0, 200, (2, 400))
+    noisy[ys, xs] = 255
+    out = P.denoise(noisy)
+    background = clean == 0
+    assert np.count_nonzero(out[background] > 127) < 0.05 * np.count_nonzero(noisy[background] > 127)
+    stroke = cv2.erode(clean, np.ones((3, 3), np.uint8)) > 0
+    assert (out[stroke] == 255).all()
+
+
+def test_flatten_background_removes_a_lighting_gradient_but_keeps_the_ink(digit_on_canvas):
+    gradient = np.linspace(10, 150, 640, dtype=np.float32)[None, :] * np.ones((480, 1), np.float32)
+    gray = np.clip(gradient + 100 * digit_on_canvas, 0, 255).astype(np.uint8)  # ink-bright, uneven
+    flat = P.flatten_background(gray)
+    ink = digit_on_canvas > 0.9
+    background = cv2.dilate((digit_on_canvas > 0.01).astype(np.uint8), np.ones((15, 15), np.uint8)) == 0
+    assert np.percentile(flat[background], 99) <= 20  # the ramp from 10 to 150 is gone
+    assert np.median(flat[ink]) >= 80  # the ink keeps (most of) its 100 levels
+
+
+def test_threshold_keeps_a_blank_noisy_image_empty():
+    rng = np.random.default_rng(2)
+    noise = np.clip(rng.normal(8, 4, (480, 640)), 0, 20).astype(np.uint8)  # what flattening leaves of a blank page
+    assert not P.threshold(noise).any()
+    assert not P.threshold(np.zeros((100, 100), np.uint8)).any()
+
+
+def test_threshold_keeps_a_blank_page_through_the_photo_chain_empty():
+    rng = np.random.default_rng(3)
+    page = np.clip(rng.normal(200, 3, (480, 640)), 0, 255).astype(np.uint8)  # blank paper, sensor noise
+    gray = P.flatten_background(P.denoise(P.apply_clahe(P.ink_bright(page, window=0.2))))
+    assert not P.clean_mask(P.threshold(gray)).any()
+
+
+def test_threshold_keeps_the_ink_and_drops_faint_ruled_lines(digit_on_canvas):
+    gray = np.zeros((480, 640), np.float32)
+    gray[100::40, :] = 60  # faint ruled lines, ink-bright
+    gray = np.maximum(gray, 220 * digit_on_canvas).astype(np.uint8)
+    mask = P.threshold(gray)
+    ink = digit_on_canvas > 0.6
+    assert (mask[ink] == 255).mean() > 0.98
+    lines = (gray == 60) & (digit_on_canvas < 0.01)
+    assert not mask[lines].any()
+
+
+@pytest.mark.parametrize("line", [1, 2, 3, 5])
+def test_remove_ruled_lines_removes_a_long_thin_line_and_keeps_the_stroke_it_crosses(line):
+    """A ruling (full width, ``line`` px thick; 5 is the thickest the function removes) across a stroke."""
+    mask = np.zeros((300, 400), np.uint8)
+    mask[150 : 150 + line, :] = 255
+    stroke = np.zeros_like(mask)
+    cv2.line(stroke, (200, 60), (200, 240), 255, 14)
+    mask |= stroke
+    cleaned = P.remove_ruled_lines(mask)
+    assert not cleaned[140:160, :170].any() and not cleaned[140:160, 230:].any()
+    kept = np.count_nonzero(cleaned & stroke) / np.count_nonzero(stroke)
+    assert kept > 0.98
+    assert blob_count(cleaned) == 1, "the gap the line left in the stroke was not mended"
+
+
+def test_remove_ruled_lines_leaves_a_mask_without_lines_alone():
+    mask = np.zeros((300, 300), np.uint8)
+    cv2.circle(mask, (150, 150), 60, 255, 16)
+    assert (P.remove_ruled_lines(mask) == mask).all()
+
+
+@pytest.mark.parametrize("label", range(10))
+def test_remove_ruled_lines_keeps_the_strokes_of_a_digit_that_fills_the_image(digits, label):
+    """An MNIST upload (28x28, enlarged to 128): the bar of a 4 or a 7 and the top of a 9 are no ruled lines."""
+    image = next(img for img, lab in digits if lab == label)
+    mask = mnist_like_mask(image)
+    cleaned = P.remove_ruled_lines(mask)
+    lost = np.count_nonzero(mask & ~cleaned) / np.count_nonzero(mask)
+    assert lost < 0.03, f"remove_ruled_lines erased {lost:.0%} of a {label}"
+
+
+def test_clean_mask_removes_specks_and_fills_pinholes():
+    mask = np.zeros((100, 100), np.uint8)
+    cv2.rectangle(mask, (30, 20), (45, 80), 255, -1)
+    mask[50, 37] = 0  # a pinhole in the stroke
+    mask[5, 5] = mask[90, 90] = 255  # single-pixel specks
+    cleaned = P.clean_mask(mask)
+    assert cleaned[50, 37] == 255
+    assert cleaned[5, 5] == 0 and cleaned[90, 90] == 0
+    assert blob_count(cleaned) == 1
+
+
+# --- detection ------------------------------------------------------------------------------
+
+
+def bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    return int(xs.min()), int(ys.min()), int(xs.max() + 1 - xs.min()), int(ys.max() + 1 - ys.min())
+
+
+def two_stroke_four(size=(400, 400), pen=14) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 4 drawn in two strokes that do not touch: the open angle, then the vertical beside its bar."""
+    mask = np.zeros(size, np.uint8)
+    cv2.polylines(mask, [np.array([[170, 90], [110, 250], [210, 250]])], False, 255, pen)
+    cv2.line(mask, (235, 110), (235, 330), 255, pen)
+    return mask, bounding_box(mask)
+
+
+def two_stroke_seven(pen: int, size=(512, 512)) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 7 about 300 px tall whose bar was drawn separately: an 8 px gap between bar and down-stroke."""
+    mask = np.zeros(size, np.uint8)
+    cv2.line(mask, (160, 110), (340, 110), 255, pen)
+    cv2.line(mask, (335, 110 + pen + 8), (230, 410), 255, pen)
+    return mask, bounding_box(mask)
+
+
+def assert_box_close(box, expected, tolerance=3):
+    assert np.all(np.abs(np.array(box) - np.array(expected)) <= tolerance), f"box {box}, expected {expected}"
+
+
+@pytest.mark.parametrize("reject_border", [True, False])
+def test_find_digit_keeps_the_two_strokes_of_a_four_together(reject_border):
+    mask, expected = two_stroke_four()
+    assert blob_count(mask) == 2
+    digit, box = P.find_digit(mask, reject_border=reject_border)
+    assert_box_close(box, expected)
+    assert (digit == mask).all()
+
+
+@pytest.mark.parametrize("pen", [40, 24, 14])
+@pytest.mark.parametrize("reject_border", [True, False])
+def test_find_digit_keeps_the_separate_bar_of_a_seven(pen, reject_border):
+    """From a marker (40 px on a 300 px digit, MNIST's ratio) down to a fine pen (14 px)."""
+    mask, expected = two_stroke_seven(pen)
+    assert blob_count(mask) == 2
+    digit, box = P.find_digit(mask, reject_border=reject_border)
+    assert_box_close(box, expected)
+    assert (digit == mask).all(), "the bar of the 7 was left out"
+
+
+def test_find_digit_ignores_specks_and_a_paper_edge_along_the_border():
+    digit_only, expected = two_stroke_four(size=(480, 640))
+    mask = digit_only.copy()
+    mask[455:, :] = 255  # the table beyond the bottom edge of the sheet, across the whole frame
+    mask[:, :18] = 255  # and along the left edge
+    rng = np.random.default_rng(4)
+    for y, x in zip(rng.integers(20, 440, 30), rng.integers(30, 620, 30)):
+        if not digit_only[max(0, y - 6) : y + 6, max(0, x - 6) : x + 6].any():
+            mask[y : y + 2, x : x + 2] = 255  # 2x2 specks of dust
+    digit, box = P.find_digit(mask, reject_border=True)
+    assert_box_close(box, expected)
+    assert (digit == digit_only).all()
+
+
+def test_find_digit_prefers_the_central_digit_to_a_large_border_shadow():
+    mask = np.zeros((480, 640), np.uint8)
+    mask[:, :140] = 255  # a dark shadow band, ink-bright after inversion, bigger than the digit
+    cv2.circle(mask, (380, 240), 70, 255, 16)  # a 0
+    digit, box = P.find_digit(mask, reject_border=True)
+    assert_box_close(box, (302, 162, 157, 157))
+    assert not digit[:, :140].any()
+
+
+def test_find_digit_on_a_blank_mask_says_so():
+    with pytest.raises(NoDigitFound, match=r"\w"):
+        P.find_digit(np.zeros((200, 200), np.uint8), reject_border=True)
+
+
+def test_find_digit_rejects_specks_only():
+    mask = np.zeros((400, 400), np.uint8)
+    for y, x in [(50, 60), (200, 210), (300, 100), (120, 330)]:
+        mask[y : y + 2, x : x + 3] = 255
+    with pytest.raises(NoDigitFound, match=r"\w"):
+        P.find_digit(mask, reject_border=True)
+
+
+@pytest.mark.parametrize(
+    ("draw", "reason"),
+    [
+        (lambda m: cv2.line(m, (50, 200), (350, 200), 255, 20), "wider"),  # a dash, not a digit
+        (lambda m: cv2.rectangle(m, (120, 100), (280, 300), 255, -1), "filled"),  # a solid block
+    ],
+)
+def test_find_digit_explains_why_a_shape_is_no_digit(draw, reason):
+    mask = np.zeros((400, 400), np.uint8)
+    draw(mask)
+    with pytest.raises(NoDigitFound, match=reason):
+        P.find_digit(mask, reject_border=True)
+
+
+# --- MNIST-style normalization --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [4, 10, 20])
+def test_stroke_width_measures_a_bar(width):
+    mask = np.zeros((200, 200), np.uint8)
+    mask[20:180, 100 - width // 2 : 100 - width // 2 + width] = 255
+    assert abs(P.stroke_width(mask) - width) <= 0.2 * width + 1
+    assert P.stroke_width(np.zeros((10, 10), np.uint8)) == 0.0
+
+
+def test_crop_to_square_scales_the_longer_side_to_digit_side():
+    mask, box = two_stroke_four(size=(480, 640))
+    crop = P.crop_to_square(mask, box)
+    assert max(crop.shape) == P.DIGIT_SIDE
+    assert abs(crop.shape[1] / crop.shape[0] - box[2] / box[3]) < 0.03
+    assert set(np.unique(crop)) <= {0, 255}
+
+
+def digit_of_pen(pen: int) -> np.ndarray:
+    """A 0 at DIGIT_SIDE scale (96 px tall, 84 wide) drawn with a pen ``pen`` px wide."""
+    d = np.zeros((P.DIGIT_SIDE, 84), np.uint8)
+    r = pen // 2
+    cv2.ellipse(d, (42, 48), (42 - r - 1, 48 - r - 1), 0, 0, 360, 255, pen)
+    return d
+
+
+def test_normalize_stroke_thickens_a_hairline():
+    hairline = digit_of_pen(2)
+    out = P.normalize_stroke(hairline)
+    target = P.STROKE_RATIO * P.DIGIT_SIDE
+    assert P.stroke_width(out) > 2 * P.stroke_width(hairline)
+    assert abs(P.stroke_width(out) - target) < 0.4 * target
+
+
+def test_normalize_stroke_thins_a_very_fat_stroke():
+    fat = digit_of_pen(36)
+    before = P.stroke_width(fat)
+    target = P.STROKE_RATIO * P.DIGIT_SIDE
+    assert before > 1.7 * target
+    after = P.stroke_width(P.normalize_stroke(fat))
+    assert target * 0.8 < after < 0.8 * before  # thinner, towards MNIST's width, not past it
+
+
+def test_normalize_stroke_leaves_an_mnist_like_stroke_alone():
+    digit = digit_of_pen(int(round(P.STROKE_RATIO * P.DIGIT_SIDE)))
+    assert (P.normalize_stroke(digit) == digit).all()
+
+
+@pytest.mark.parametrize("shape", [(96, 96), (96, 40), (50, 96)])
+def test_center_by_mass_centres_the_mass_and_fits_20px(shape):
+    h, w = shape
+    digit = np.zeros(shape, np.uint8)
+    # deliberately lopsided: most of the mass in the upper left
+    cv2.rectangle(digit, (0, 0), (w - 1, h - 1), 255, 6)
+    cv2.rectangle(digit, (0, 0), (w // 2, h // 3), 255, -1)
+    out = P.center_by_mass(digit)
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    cx, cy = centre_of_mass(out)
+    assert abs(cx - 13.5) <= 0.5 and abs(cy - 13.5) <= 0.5
+    rows = np.flatnonzero(out.sum(axis=1) > 0.05)
+    cols = np.flatnonzero(out.sum(axis=0) > 0.05)
+    extent_h, extent_w = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+    assert max(extent_h, extent_w) in (20, 21)  # 20 px, plus one where a sub-pixel shift spreads an edge
+    expected_short = 20 * min(h, w) / max(h, w)
+    assert abs(min(extent_h, extent_w) - expected_short) <= 1.5
+
+
+def test_center_by_mass_on_an_empty_digit_raises():
+    with pytest.raises(NoDigitFound, match=r"\w"):
+        P.center_by_mass(np.zeros((96, 96), np.uint8))
+
+
+# --- the whole pipeline ---------------------------------------------------------------------
+
+
+def test_preprocess_records_every_step_as_uint8_images(digits):
+    image, _ = digits[0]
+    gray = 255 - cv2.resize(image, (300, 300), interpolation=cv2.INTER_CUBIC)
+    processed = P.preprocess(gray, "webcam")
+    captions = [caption for caption, _ in processed.steps]
+    assert captions[0] == "input" and captions[-1] == "28x28, centred by mass"
+    for caption in ("gray, ink made bright", "CLAHE", "denoised", "background flattened", "threshold", "digit detected"):
+        assert caption in captions
+    for _, step in processed.steps:
+        assert step.dtype == np.uint8 and step.ndim in (2, 3)
+    assert processed.digit.shape == (28, 28) and processed.digit.dtype == np.float32
+    assert processed.digit.min() >= 0.0 and processed.digit.max() <= 1.0
+    assert 0.5 < processed.relative_size < 1.0
+    assert processed.contrast > 0.5
+
+
+def test_preprocess_rejects_an_unknown_source():
+    with pytest.raises(ValueError, match="source"):
+        P.preprocess(np.zeros((50, 50), np.uint8), "scanner")
+
+
+def test_preprocess_mnist_source_keeps_a_28x28_image_as_it_is(digits):
+    image, _ = digits[0]
+    processed = P.preprocess(image, "mnist")
+    assert np.array_equal(processed.digit, image.astype(np.float32) / 255.0)
+    inverted = P.preprocess(255 - image, "mnist")  # dark on light: only the polarity changes
+    assert np.array_equal(inverted.digit, processed.digit)
