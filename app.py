@@ -124,11 +124,11 @@ def predict_api(image: str, source: str = "upload", tta: bool = False) -> dict:
 # --- the page ------------------------------------------------------------------------------------
 
 
-def result_panel():
+def result_panel(tab: str):
     """The outputs every input tab shares, created afresh for each tab."""
-    label = gr.Label(num_top_classes=3, label="Top 3")
+    label = gr.Label(num_top_classes=3, label="Top 3", elem_id=f"{tab}-label")
     badge = gr.HTML(label="Input quality")
-    status = gr.Markdown()
+    status = gr.Markdown(elem_id=f"{tab}-status")
     gallery = gr.Gallery(label="Pipeline steps", columns=4, height="auto", object_fit="contain", preview=False)
     return label, gallery, badge, status
 
@@ -189,7 +189,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                             sketch_button = gr.Button("Recognize", variant="primary")
                             sketch_clear = gr.ClearButton(value="Clear")
                     with gr.Column():
-                        sketch_out = result_panel()
+                        sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
                 sketch.change(
                     recognize_sketch,
@@ -210,7 +210,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                         webcam_bg = gr.Checkbox(label="Remove background (rembg)")
                         webcam_button = gr.Button("Recognize", variant="primary")
                     with gr.Column():
-                        webcam_out = result_panel()
+                        webcam_out = result_panel("webcam")
                 inputs = [webcam, webcam_tta, webcam_bg]
                 webcam.change(recognize_webcam, inputs, webcam_out, api_name="webcam_changed", api_visibility="private")
                 webcam_button.click(recognize_webcam, inputs, webcam_out, api_name="recognize_webcam")
@@ -224,7 +224,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                         upload_button = gr.Button("Recognize", variant="primary")
                         gr.Examples(examples, inputs=upload, label="Examples (click one)")
                     with gr.Column():
-                        upload_out = result_panel()
+                        upload_out = result_panel("upload")
                 inputs = [upload, upload_tta, upload_bg]
                 upload.change(recognize_upload, inputs, upload_out, api_name="upload_changed", api_visibility="private")
                 upload_button.click(recognize_upload, inputs, upload_out, api_name="recognize_upload")
@@ -246,7 +246,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                         sample_image = gr.Image(label="MNIST test image", interactive=False, height=220)
                         sample_truth = gr.Markdown(elem_id="sample-truth")
                     with gr.Column():
-                        sample_out = result_panel()
+                        sample_out = result_panel("sample")
                 sample_outputs = [sample_image, sample_truth, *sample_out]
                 sample_button.click(recognize_sample, [sample_index, sample_tta], sample_outputs, api_name="recognize_sample")
                 random_button.click(
@@ -280,6 +280,14 @@ CSS = """
 .quality .badge { color: white; font-weight: 600; padding: .2em .7em; border-radius: 999px; }
 """
 
+# Gradio's sketchpad starts with no tool selected; pick the brush so that drawing works at once.
+SELECT_BRUSH_JS = """
+() => {
+  const pick = () => document.querySelector('#sketchpad button[aria-label="Brush"]')?.click();
+  const timer = setInterval(() => { if (document.querySelector('#sketchpad canvas')) { pick(); clearInterval(timer); } }, 200);
+}
+"""
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     demo = build_demo(DigitRecognizer.load())
@@ -288,5 +296,6 @@ if __name__ == "__main__":
         server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         css=CSS,
+        js=SELECT_BRUSH_JS,
         footer_links=["api", "gradio"],
     )

@@ -28,6 +28,7 @@ import tensorflow as tf
 
 from mnist_demo import report
 from mnist_demo.data import load_mnist, to_model_input
+from mnist_demo.loading import sha256_file
 from mnist_demo.model import NUM_CLASSES, build_model
 
 DEFAULTS = {
@@ -171,7 +172,7 @@ def main() -> None:
         },
         "config": {k: v for k, v in vars(args).items() if k not in ("data", "out_dir", "push_to_hub")},
         "date": datetime.date.today().isoformat(),
-        "sha256": report.sha256_file(model_path),
+        "sha256": sha256_file(model_path),
     }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     (out_dir / "history.json").write_text(

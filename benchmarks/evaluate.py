@@ -1,7 +1,7 @@
 """Check the model's claim in one command: accuracy and loss on the 10,000 MNIST test images.
 
-    python benchmarks/evaluate.py                       # the model the app would load
-    python benchmarks/evaluate.py --model path/to/model.keras --data path/to/mnist.npz
+python benchmarks/evaluate.py                       # the model the app would load
+python benchmarks/evaluate.py --model path/to/model.keras --data path/to/mnist.npz
 """
 
 from __future__ import annotations

@@ -7,11 +7,16 @@ Resolution order:
    ``huggingface_hub.hf_hub_download``: its cache, ``HF_HUB_OFFLINE`` and ``HF_TOKEN`` apply;
 3. the bundled ``models/mnist_cnn.keras``, also the fallback when the Hub cannot be reached.
 
+A file from the Hub must match a SHA-256 digest: ``MNIST_DEMO_MODEL_SHA256`` when set,
+else the digest recorded beside the bundled model (``models/metrics.json``, written by
+train.py). A corrupt or substituted download is refused and the bundled model used.
 Keras loads with ``safe_mode=True`` always: a model file cannot run arbitrary code.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -27,6 +32,35 @@ MODEL_FILENAME = "mnist_cnn.keras"
 
 class ModelNotFound(FileNotFoundError):
     """No usable model file at any of the places the loader looks."""
+
+
+class ModelChecksumMismatch(ValueError):
+    """A downloaded model file is not the one that was pinned."""
+
+
+def expected_sha256() -> str | None:
+    """The digest a Hub download must have: the environment's, else the bundled model's record."""
+    if os.environ.get("MNIST_DEMO_MODEL_SHA256"):
+        return os.environ["MNIST_DEMO_MODEL_SHA256"].strip().lower()
+    metrics = MODELS_DIR / "metrics.json"
+    return json.loads(metrics.read_text()).get("sha256") if metrics.is_file() else None
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_sha256(path: Path, expected: str | None) -> None:
+    if expected is None:
+        raise ModelChecksumMismatch("no SHA-256 is recorded for the model, so a download cannot be trusted")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise ModelChecksumMismatch(f"{path.name} has SHA-256 {actual[:12]}..., expected {expected[:12]}...: refusing it")
 
 
 def download_from_hub(repo_id: str, revision: str | None = None) -> Path:
@@ -55,6 +89,7 @@ def load_model_with_origin(source: str | os.PathLike | None = None) -> tuple[ker
         revision = os.environ.get("MNIST_DEMO_MODEL_REVISION") or "main"
         try:
             path = download_from_hub(repo_id, revision)
+            verify_sha256(path, expected_sha256())
             model = load_keras_file(path)
         except Exception as error:  # noqa: BLE001 - any Hub or file failure means: use the bundled model
             log.warning("could not load %s@%s from the Hugging Face Hub (%s); using the bundled model", repo_id, revision, error)

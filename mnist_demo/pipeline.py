@@ -77,12 +77,15 @@ def composite_alpha(image: np.ndarray) -> np.ndarray:
     """
     if image.ndim != 3 or image.shape[2] != 4:
         return image
-    alpha = image[:, :, 3:4].astype(np.float32) / 255.0
-    rgb = image[:, :, :3].astype(np.float32)
-    opaque = image[:, :, 3] > 127
-    ink_luma = rgb[opaque].mean() if opaque.any() and not opaque.all() else 0.0
-    backdrop = 0.0 if ink_luma > 127 else 255.0
-    return (rgb * alpha + backdrop * (1.0 - alpha)).round().astype(np.uint8)
+    rgb = cv2.cvtColor(image, cv2.COLOR_RGBA2RGB)
+    alpha = np.ascontiguousarray(image[:, :, 3])
+    opaque = (alpha > 127).astype(np.uint8)
+    partly_transparent = 0 < cv2.countNonZero(opaque) < opaque.size
+    ink_luma = np.mean(cv2.mean(rgb, mask=opaque)[:3]) if partly_transparent else 0.0
+    alpha3 = cv2.merge([alpha, alpha, alpha])
+    if ink_luma > 127:  # light ink: onto black
+        return cv2.multiply(rgb, alpha3, scale=1 / 255)
+    return 255 - cv2.multiply(255 - rgb, alpha3, scale=1 / 255)  # dark ink: onto white
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

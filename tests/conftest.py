@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_CANDIDATES = (ROOT / "models" / "mnist_cnn.keras", Path("/tmp/interim.keras"))
 
 
+NEEDS_MODEL_OR_MNIST = {"model_path", "recognizer", "mnist_test", "digits", "first_of_each_class"}
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use the trained model or the full MNIST file are ``slow`` (see pyproject.toml)."""
+    for item in items:
+        if NEEDS_MODEL_OR_MNIST & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     for path in MODEL_CANDIDATES:
@@ -39,6 +49,13 @@ def mnist_test():
     return x_test, y_test
 
 
+@pytest.fixture(scope="session")
+def first_of_each_class(mnist_test) -> dict[int, np.ndarray]:
+    """The first MNIST test digit of each class, for tests that need real handwriting but no model."""
+    x, y = mnist_test
+    return {label: x[int(np.flatnonzero(y == label)[0])] for label in range(10)}
+
+
 SHIFTS = ((2, 0), (-2, 0), (0, 2), (0, -2))
 
 
@@ -52,6 +69,10 @@ def _rotate(image: np.ndarray, angle: float) -> np.ndarray:
 
 @pytest.fixture(scope="session")
 def digits(recognizer, mnist_test) -> list[tuple[np.ndarray, int]]:
+    return choose_digits(recognizer, *mnist_test)
+
+
+def choose_digits(recognizer, x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, int]]:
     """One MNIST test digit per class (0-9, in order) that the model gets right, and robustly so.
 
     Among the first 100 test digits of each class, the one whose worst probability for its
@@ -59,7 +80,6 @@ def digits(recognizer, mnist_test) -> list[tuple[np.ndarray, int]]:
     10 degrees. What the pipeline does to such a digit (rescaling, re-centring) cannot
     flip the label by the model's luck alone.
     """
-    x, y = mnist_test
     chosen: list[tuple[np.ndarray, int]] = []
     for label in range(10):
         candidates = x[np.flatnonzero(y == label)[:100]]

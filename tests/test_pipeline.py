@@ -79,9 +79,9 @@ def test_composite_alpha_keeps_a_soft_white_brush_visible():
 
 
 @pytest.fixture(scope="module")
-def digit_on_canvas(digits):
+def digit_on_canvas(first_of_each_class):
     """A real MNIST 3, 200 px tall, as a float mask on a 480x640 field."""
-    image = next(img for img, label in digits if label == 3)
+    image = first_of_each_class[3]
     mask = digit_mask(image, 200, np.random.default_rng(0))
     field = np.zeros((480, 640), np.float32)
     h, w = mask.shape
@@ -115,6 +115,19 @@ def test_is_light_background_with_a_dark_table_around_the_paper(digit_on_canvas)
     photo[40:440, 50:590] = 225  # the sheet, the table showing around it
     photo *= 1 - 0.85 * digit_on_canvas
     assert P.is_light_background(photo.astype(np.uint8), window=0.2)
+
+
+@pytest.mark.parametrize("window", [0.5, 0.2])
+@pytest.mark.parametrize("label", [0, 8])
+def test_is_light_background_with_a_digit_that_fills_the_frame(first_of_each_class, window, label):
+    """A big 0 or 8 in marker, 85% of the image tall: its strokes are wider than the photo window."""
+    image = first_of_each_class[label]
+    mask = digit_mask(image, 420, np.random.default_rng(0))
+    field = np.zeros((512, 512), np.float32)
+    h, w = mask.shape
+    field[(512 - h) // 2 : (512 - h) // 2 + h, (512 - w) // 2 : (512 - w) // 2 + w] = mask
+    assert P.is_light_background((240 - 220 * field).astype(np.uint8), window)
+    assert not P.is_light_background((20 + 220 * field).astype(np.uint8), window)
 
 
 def test_ink_bright_makes_the_ink_bright_in_both_polarities(digit_on_canvas):
@@ -186,19 +199,27 @@ def test_threshold_keeps_the_ink_and_drops_faint_ruled_lines(digit_on_canvas):
     assert not mask[lines].any()
 
 
-@pytest.mark.parametrize("line", [1, 2, 3, 5])
-def test_remove_ruled_lines_removes_a_long_thin_line_and_keeps_the_stroke_it_crosses(line):
-    """A ruling (full width, ``line`` px thick; 5 is the thickest the function removes) across a stroke."""
+@pytest.mark.parametrize(
+    ("orientation", "line"),
+    [("horizontal", 1), ("horizontal", 2), ("horizontal", 3), ("horizontal", 5), ("vertical", 1), ("vertical", 3)],
+)
+def test_remove_ruled_lines_removes_a_long_thin_line_and_keeps_the_stroke_it_crosses(orientation, line):
+    """A ruling (full length, ``line`` px thick; 5 is the thickest the function removes) across a stroke.
+
+    Horizontal: notebook rulings across a down-stroke. Vertical: the margin line across the bar of a 7.
+    """
     mask = np.zeros((300, 400), np.uint8)
     mask[150 : 150 + line, :] = 255
     stroke = np.zeros_like(mask)
     cv2.line(stroke, (200, 60), (200, 240), 255, 14)
+    if orientation == "vertical":
+        mask, stroke = mask.T.copy(), stroke.T.copy()
     mask |= stroke
     cleaned = P.remove_ruled_lines(mask)
-    assert not cleaned[140:160, :170].any() and not cleaned[140:160, 230:].any()
+    assert not (cleaned & ~cv2.dilate(stroke, np.ones((9, 9), np.uint8))).any(), "the ruling was not removed"
+    assert blob_count(cleaned) == 1, "the gap the line left in the stroke was not mended"
     kept = np.count_nonzero(cleaned & stroke) / np.count_nonzero(stroke)
     assert kept > 0.98
-    assert blob_count(cleaned) == 1, "the gap the line left in the stroke was not mended"
 
 
 def test_remove_ruled_lines_leaves_a_mask_without_lines_alone():
@@ -208,9 +229,9 @@ def test_remove_ruled_lines_leaves_a_mask_without_lines_alone():
 
 
 @pytest.mark.parametrize("label", range(10))
-def test_remove_ruled_lines_keeps_the_strokes_of_a_digit_that_fills_the_image(digits, label):
+def test_remove_ruled_lines_keeps_the_strokes_of_a_digit_that_fills_the_image(first_of_each_class, label):
     """An MNIST upload (28x28, enlarged to 128): the bar of a 4 or a 7 and the top of a 9 are no ruled lines."""
-    image = next(img for img, lab in digits if lab == label)
+    image = first_of_each_class[label]
     mask = mnist_like_mask(image)
     cleaned = P.remove_ruled_lines(mask)
     lost = np.count_nonzero(mask & ~cleaned) / np.count_nonzero(mask)
@@ -403,8 +424,8 @@ def test_center_by_mass_on_an_empty_digit_raises():
 # --- the whole pipeline ---------------------------------------------------------------------
 
 
-def test_preprocess_records_every_step_as_uint8_images(digits):
-    image, _ = digits[0]
+def test_preprocess_records_every_step_as_uint8_images(first_of_each_class):
+    image = first_of_each_class[0]
     gray = 255 - cv2.resize(image, (300, 300), interpolation=cv2.INTER_CUBIC)
     processed = P.preprocess(gray, "webcam")
     captions = [caption for caption, _ in processed.steps]
@@ -424,8 +445,8 @@ def test_preprocess_rejects_an_unknown_source():
         P.preprocess(np.zeros((50, 50), np.uint8), "scanner")
 
 
-def test_preprocess_mnist_source_keeps_a_28x28_image_as_it_is(digits):
-    image, _ = digits[0]
+def test_preprocess_mnist_source_keeps_a_28x28_image_as_it_is(first_of_each_class):
+    image = first_of_each_class[0]
     processed = P.preprocess(image, "mnist")
     assert np.array_equal(processed.digit, image.astype(np.float32) / 255.0)
     inverted = P.preprocess(255 - image, "mnist")  # dark on light: only the polarity changes

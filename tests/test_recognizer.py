@@ -1,0 +1,379 @@
+"""``DigitRecognizer`` end to end with the trained model: real MNIST digits drawn the ways people hand them in."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction
+from mnist_demo.background import rembg_session
+from mnist_demo.synthetic import render_photo, render_sketch
+
+BADGES = {"Excellent", "Good", "Average", "Poor"}
+
+
+def assert_distribution(probabilities: np.ndarray) -> None:
+    assert probabilities.shape == (10,)
+    assert np.isfinite(probabilities).all()
+    assert (probabilities >= 0).all()
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-6)
+
+
+def assert_well_formed(pred: Prediction) -> None:
+    """Everything a Prediction promises, whatever the input."""
+    assert_distribution(pred.probabilities)
+    assert pred.label == int(np.argmax(pred.probabilities))
+    assert [d for d, _ in pred.top3] == list(np.argsort(-pred.probabilities)[:3])
+    assert [p for _, p in pred.top3] == sorted((p for _, p in pred.top3), reverse=True)
+    assert pred.top3[0] == (pred.label, pytest.approx(pred.probabilities[pred.label]))
+    assert pred.digit.shape == (28, 28) and pred.digit.dtype == np.float32
+    assert pred.digit.min() >= 0.0 and pred.digit.max() <= 1.0 and pred.digit.max() > 0.5
+    assert pred.steps and pred.steps[0][0] == "input"
+    for caption, image in pred.steps:
+        assert isinstance(caption, str) and caption
+        assert image.dtype == np.uint8 and image.ndim in (2, 3)
+    assert 0 <= pred.quality.score <= 100 and pred.quality.badge in BADGES
+    assert isinstance(pred.warnings, list) and all(isinstance(w, str) for w in pred.warnings)
+
+
+def predict(recognizer: DigitRecognizer, image, label: int, **kwargs) -> Prediction:
+    pred = recognizer.predict(image, **kwargs)
+    assert_well_formed(pred)
+    assert pred.label == label, f"expected {label}, got {pred.label} (top 3: {pred.top3})"
+    return pred
+
+
+def paint_digits(painter, digits, **kwargs):
+    return [(painter(image, **kwargs), label) for image, label in digits]
+
+
+def rgba_layer(mask: np.ndarray, colour: int) -> np.ndarray:
+    """A sketchpad layer: ink of one colour whose alpha is the stroke, transparent elsewhere."""
+    rgba = np.zeros((*mask.shape, 4), np.uint8)
+    rgba[:, :, :3] = colour
+    rgba[:, :, 3] = mask
+    return rgba
+
+
+# --- the recognizer and its outputs --------------------------------------------------------
+
+
+def test_recognizer_loads_and_reports_its_origin(recognizer, model_path):
+    assert isinstance(recognizer, DigitRecognizer)
+    assert str(model_path) in recognizer.origin
+    assert recognizer.model.output_shape[-1] == 10
+
+
+def test_source_mnist_gives_the_models_own_probabilities(recognizer, mnist_test):
+    x, _ = mnist_test
+    images = x[:8]
+    direct = np.asarray(recognizer.model(images[..., None].astype(np.float32) / 255.0, training=False), np.float64)
+    for image, expected in zip(images, direct):
+        pred = recognizer.predict(image, source="mnist")
+        assert np.array_equal(pred.digit, image.astype(np.float32) / 255.0)
+        np.testing.assert_allclose(pred.probabilities, expected / expected.sum(), rtol=0, atol=1e-5)
+
+
+def test_prediction_as_dict_is_json_ready(recognizer, digits):
+    import json
+
+    image, label = digits[3]
+    summary = recognizer.predict(image, source="mnist").as_dict()
+    assert json.loads(json.dumps(summary))["label"] == label
+    assert [entry["digit"] for entry in summary["top3"]][0] == label
+
+
+# --- polarity, position, size --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["sketch", "upload", "webcam"])
+@pytest.mark.parametrize(("ink", "paper"), [(0, 255), (255, 0)], ids=["dark-on-light", "light-on-dark"])
+def test_both_polarities(recognizer, painter, digits, source, ink, paper):
+    for image, label in paint_digits(painter, digits, size=(480, 640), height=260, ink=ink, paper=paper):
+        predict(recognizer, image, label, source=source)
+
+
+@pytest.mark.parametrize("source", ["sketch", "upload"])
+@pytest.mark.parametrize("centre", [(0.2, 0.25), (0.8, 0.75), (0.75, 0.2)])
+def test_off_centre_digits(recognizer, painter, digits, source, centre):
+    for image, label in paint_digits(painter, digits, size=(600, 800), height=160, centre=centre):
+        predict(recognizer, image, label, source=source)
+
+
+@pytest.mark.parametrize(("source", "size", "height"), [("sketch", (512, 512), 40), ("upload", (480, 640), 45)])
+def test_tiny_digits(recognizer, painter, digits, source, size, height):
+    """A digit under a tenth of the image's height, stroke included: small, but still valid."""
+    for image, label in paint_digits(painter, digits, size=size, height=height, centre=(0.4, 0.6)):
+        pred = predict(recognizer, image, label, source=source)
+        assert pred.quality.relative_size < 0.12
+
+
+@pytest.mark.parametrize(("source", "height"), [("sketch", 470), ("upload", 420), ("webcam", 420)])
+def test_huge_digits(recognizer, painter, digits, source, height):
+    """A dark digit on white that fills the canvas, up to a few pixels from its edges."""
+    for image, label in paint_digits(painter, digits, size=(512, 512), height=height):
+        pred = predict(recognizer, image, label, source=source)
+        captions = [caption for caption, _ in pred.steps]
+        assert "gray, ink made bright" in captions, f"the polarity of a huge {label} was misread"
+        assert pred.quality.relative_size > 0.75, f"only part of a huge {label} was detected"
+
+
+@pytest.mark.parametrize("background", ["white", "black", "transparent"])
+def test_a_bold_one_is_a_digit_not_a_filled_shape(recognizer, painter, mnist_test, background):
+    """An upright 1 written with a marker is nearly a solid bar; it must still read as a 1.
+
+    MNIST test digits 37 and 74 are upright 1s; ``render_sketch`` with seed 37 draws the first
+    one big with a wide brush, as the robustness benchmark does.
+    """
+    x, y = mnist_test
+    assert y[37] == y[74] == 1
+    predict(recognizer, render_sketch(x[37], np.random.default_rng(37), background), 1, source="sketch")
+    marker = painter(x[74], size=(512, 512), height=420, thickness=0.05)
+    if background == "black":
+        marker = 255 - marker
+    elif background == "transparent":
+        marker = rgba_layer(255 - marker, 0)
+    predict(recognizer, marker, 1, source="sketch")
+
+
+def test_mnist_sized_uploads(recognizer, digits):
+    """A 28x28 MNIST image uploaded as a file, without saying it is MNIST: enlarged, then the full pipeline."""
+    wrong = []
+    for image, label in digits:
+        for source in ("upload", "webcam", "sketch"):
+            pred = recognizer.predict(image, source=source)
+            if pred.label != label:
+                wrong.append(f"{label} read as {pred.label} ({source})")
+    assert not wrong, ", ".join(wrong)
+
+
+@pytest.mark.parametrize("source", ["upload", "webcam"])
+def test_mnist_sized_upload_accuracy(recognizer, mnist_test, source):
+    """On the first 200 MNIST test digits the pipeline may cost at most 2 points of the model's own accuracy."""
+    x, y = mnist_test[0][:200], mnist_test[1][:200]
+    direct = float((recognizer.probabilities(x / 255.0).argmax(axis=1) == y).mean())
+    labels = []
+    for image in x:
+        try:
+            labels.append(recognizer.predict(image, source=source).label)
+        except NoDigitFound:
+            labels.append(-1)
+    through_pipeline = float((np.array(labels) == y).mean())
+    assert through_pipeline >= direct - 0.02, f"{through_pipeline:.1%} through the pipeline, {direct:.1%} direct"
+
+
+def test_a_seven_with_a_separately_drawn_bar(recognizer):
+    """A 7 whose bar does not touch the down-stroke, drawn with a fine pen on the canvas."""
+    canvas = np.full((512, 512), 255, np.uint8)
+    cv2.line(canvas, (170, 120), (340, 112), 0, 16, lineType=cv2.LINE_AA)
+    cv2.line(canvas, (335, 140), (240, 420), 0, 16, lineType=cv2.LINE_AA)
+    predict(recognizer, canvas, 7, source="sketch")
+
+
+# --- input types ---------------------------------------------------------------------------
+
+
+def as_png(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def gray_digit(painter, digits):
+    image, label = digits[2]
+    return painter(image, size=(300, 300), height=200), label
+
+
+def test_every_input_type_gives_the_same_prediction(recognizer, gray_digit, tmp_path):
+    gray, label = gray_digit
+    reference = predict(recognizer, gray, label, source="upload")
+    rgb = np.repeat(gray[:, :, None], 3, axis=2)
+    rgba = np.dstack([rgb, np.full_like(gray, 255)])
+    path = tmp_path / "digit.png"
+    path.write_bytes(as_png(rgb))
+    inputs = {
+        "uint8 gray": gray,
+        "uint8 HxWx1": gray[:, :, None],
+        "uint8 RGB": rgb,
+        "uint8 RGBA, opaque": rgba,
+        "float32 in [0, 1]": gray.astype(np.float32) / 255.0,
+        "float64 in [0, 1]": gray.astype(np.float64) / 255.0,
+        "PIL L": Image.fromarray(gray),
+        "PIL RGB": Image.fromarray(rgb),
+        "PIL RGBA": Image.fromarray(rgba),
+        "path (str)": str(path),
+        "path (Path)": path,
+        "bytes": path.read_bytes(),
+        "bytearray": bytearray(path.read_bytes()),
+    }
+    for name, image in inputs.items():
+        pred = predict(recognizer, image, label, source="upload")
+        np.testing.assert_allclose(pred.probabilities, reference.probabilities, atol=1e-6, err_msg=name)
+
+
+def test_jpeg_bytes(recognizer, gray_digit):
+    gray, label = gray_digit
+    ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert ok
+    predict(recognizer, jpeg.tobytes(), label, source="upload")
+
+
+@pytest.mark.parametrize("colour", [0, 40, 255], ids=["black ink", "dark gray ink", "white chalk"])
+def test_transparent_sketch_layers(recognizer, painter, digits, colour):
+    for image, label in digits:
+        alpha = 255 - painter(image, size=(512, 512), height=320, seed=label)  # stroke opacity, anti-aliased
+        layer = rgba_layer(alpha, colour)
+        predict(recognizer, layer, label, source="sketch")
+        predict(recognizer, Image.fromarray(layer), label, source="sketch")
+
+
+@pytest.mark.parametrize("background", ["transparent", "white", "black"])
+def test_rendered_sketches(recognizer, digits, background):
+    """``render_sketch``: random size, place and brush width, fixed seeds."""
+    for image, label in digits:
+        for seed in (1, 2):
+            sketch = render_sketch(image, np.random.default_rng(100 * label + seed), background)
+            predict(recognizer, sketch, label, source="sketch")
+
+
+def test_rendered_photos(recognizer, digits):
+    """``render_photo``: paper, pen, lighting, shadow, perspective, blur, noise and JPEG, fixed seeds."""
+    wrong = []
+    for image, label in digits:
+        photo = render_photo(image, np.random.default_rng(label))
+        try:
+            pred = recognizer.predict(photo, source="upload")
+        except NoDigitFound as error:
+            wrong.append(f"{label}: {error}")
+            continue
+        if pred.label != label:
+            wrong.append(f"{label} read as {pred.label}")
+    assert len(wrong) <= 1, "; ".join(wrong)
+
+
+# --- no digit ------------------------------------------------------------------------------
+
+
+BLANKS = {
+    "white": np.full((480, 640), 255, np.uint8),
+    "black": np.zeros((480, 640), np.uint8),
+    "mid-gray": np.full((480, 640), 128, np.uint8),
+    "white RGB": np.full((300, 300, 3), 255, np.uint8),
+    "transparent layer": np.zeros((512, 512, 4), np.uint8),
+    "28x28 black": np.zeros((28, 28), np.uint8),
+}
+
+
+@pytest.mark.parametrize("source", ["sketch", "upload", "webcam", "mnist"])
+@pytest.mark.parametrize("name", list(BLANKS))
+def test_blank_images_raise_no_digit_found(recognizer, name, source):
+    with pytest.raises(NoDigitFound) as caught:
+        recognizer.predict(BLANKS[name], source=source)
+    assert str(caught.value).strip()
+    assert isinstance(caught.value, ValueError)
+
+
+def noise_images() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(7)
+    sparse = np.full((480, 640), 255, np.uint8)
+    ys, xs = rng.integers(0, 480, 300), rng.integers(0, 640, 300)
+    sparse[ys, xs] = 0  # dust: isolated dark pixels on white
+    return {
+        "sensor noise on paper": np.clip(rng.normal(200, 10, (480, 640)), 0, 255).astype(np.uint8),
+        "dust on white": sparse,
+        "uniform noise": rng.integers(0, 256, (480, 640), dtype=np.uint8),
+        "gaussian noise": np.clip(rng.normal(128, 40, (480, 640)), 0, 255).astype(np.uint8),
+        "colour noise": rng.integers(0, 256, (300, 400, 3), dtype=np.uint8),
+    }
+
+
+NOISE = noise_images()
+
+
+@pytest.mark.parametrize("source", ["sketch", "upload", "webcam"])
+@pytest.mark.parametrize("name", list(NOISE))
+def test_noise_only_images_raise_no_digit_found(recognizer, name, source):
+    with pytest.raises(NoDigitFound) as caught:
+        recognizer.predict(NOISE[name], source=source)
+    assert str(caught.value).strip()
+
+
+def test_an_unreadable_input_raises_invalid_image(recognizer):
+    with pytest.raises(InvalidImage, match=r"\w"):
+        recognizer.predict(b"definitely not an image")
+    with pytest.raises(ValueError, match="source"):
+        recognizer.predict(np.zeros((50, 50), np.uint8), source="scanner")
+
+
+# --- test-time augmentation and batches ----------------------------------------------------
+
+
+def test_tta_returns_a_distribution_and_keeps_the_label(recognizer, painter, digits):
+    for image, label in paint_digits(painter, digits, size=(400, 400), height=260):
+        plain = predict(recognizer, image, label, source="sketch")
+        augmented = predict(recognizer, image, label, source="sketch", tta=True)
+        assert_distribution(augmented.probabilities)
+        assert not np.allclose(augmented.probabilities, plain.probabilities, atol=1e-9)  # TTA did something
+        np.testing.assert_array_equal(augmented.digit, plain.digit)
+
+
+def test_tta_on_mnist_source(recognizer, digits):
+    for image, label in digits:
+        pred = predict(recognizer, image, label, source="mnist", tta=True)
+        assert_distribution(pred.probabilities)
+
+
+def test_predict_batch_agrees_with_predict(recognizer, painter, digits):
+    images = [painter(image, size=(400, 400), height=250) for image, _ in digits]
+    images = [image if label % 2 == 0 else 255 - image for image, (_, label) in zip(images, digits)]  # both polarities
+    for tta in (False, True):
+        batch = recognizer.predict_batch(images, source="upload", tta=tta)
+        assert len(batch) == len(images)
+        for image, from_batch, (_, label) in zip(images, batch, digits):
+            single = recognizer.predict(image, source="upload", tta=tta)
+            assert from_batch.label == single.label == label
+            np.testing.assert_allclose(from_batch.probabilities, single.probabilities, rtol=1e-4, atol=1e-6)
+            np.testing.assert_array_equal(from_batch.digit, single.digit)
+    assert recognizer.predict_batch([], source="upload") == []
+
+
+def test_predict_batch_of_mixed_input_types(recognizer, gray_digit):
+    gray, label = gray_digit
+    batch = recognizer.predict_batch([gray, Image.fromarray(gray), as_png(gray), gray / 255.0], source="upload")
+    assert [pred.label for pred in batch] == [label] * 4
+
+
+def test_predict_batch_raises_for_a_blank_image_in_the_batch(recognizer, gray_digit):
+    gray, _ = gray_digit
+    with pytest.raises(NoDigitFound, match=r"\w"):
+        recognizer.predict_batch([gray, np.full_like(gray, 255)], source="upload")
+
+
+# --- optional background removal -----------------------------------------------------------
+
+
+@pytest.fixture
+def no_rembg_weights(monkeypatch, tmp_path):
+    """rembg with an empty model folder and no network: it cannot load (or fetch) u2netp."""
+    home = tmp_path / "u2net"
+    home.mkdir()
+    monkeypatch.setenv("U2NET_HOME", str(home))
+    rembg_session.cache_clear()
+    yield home
+    rembg_session.cache_clear()
+
+
+def test_background_removal_degrades_to_a_warning_without_its_model(recognizer, painter, digits, no_rembg_weights):
+    image, label = digits[0]
+    photo = np.repeat(painter(image, size=(480, 640), height=260)[:, :, None], 3, axis=2)
+    pred = predict(recognizer, photo, label, source="upload", remove_background=True)
+    assert any("background removal" in warning.lower() for warning in pred.warnings), pred.warnings
+    assert "background removed" not in [caption for caption, _ in pred.steps]
+    reference = recognizer.predict(photo, source="upload")
+    np.testing.assert_allclose(pred.probabilities, reference.probabilities, atol=1e-6)
+    assert not reference.warnings
