@@ -31,6 +31,7 @@ DIGIT_SIDE = 96  # the cropped digit is normalized at this scale before the fina
 STROKE_RATIO = 0.155  # MNIST stroke width / the digit's longer side: median over the training set (5-95%: 0.11-0.26)
 MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened background
 INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
+MAX_OUTLINES = 12  # outer edges and holes of the detected digit (an 8 has three); noise has hundreds
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
 
@@ -79,9 +80,10 @@ def composite_alpha(image: np.ndarray) -> np.ndarray:
         return image
     rgb = cv2.cvtColor(image, cv2.COLOR_RGBA2RGB)
     alpha = np.ascontiguousarray(image[:, :, 3])
-    opaque = (alpha > 127).astype(np.uint8)
-    partly_transparent = 0 < cv2.countNonZero(opaque) < opaque.size
-    ink_luma = np.mean(cv2.mean(rgb, mask=opaque)[:3]) if partly_transparent else 0.0
+    # The ink's colour, weighted by opacity (a sparse sample is plenty): a faint brush counts too.
+    sample_alpha = alpha[::4, ::4].astype(np.float32)
+    partly_transparent = 0 < sample_alpha.sum() < 255 * sample_alpha.size
+    ink_luma = np.average(rgb[::4, ::4].mean(axis=2), weights=sample_alpha) if partly_transparent else 0.0
     alpha3 = cv2.merge([alpha, alpha, alpha])
     if ink_luma > 127:  # light ink: onto black
         return cv2.multiply(rgb, alpha3, scale=1 / 255)
@@ -93,23 +95,28 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 
-def is_light_background(gray: np.ndarray, window: float = 0.5) -> bool:
+def is_light_background(gray: np.ndarray) -> bool:
     """True for dark ink on light paper, False for light chalk on a dark board.
 
-    The background is what a wide median filter sees; the ink is what departs
-    from it most, either brighter or darker. Unlike a global brightness test,
-    this holds when a lighting gradient or shadow darkens half the page.
-
-    ``window`` is the filter's width relative to the image. Wide (0.5) suits even
-    backgrounds: a fat marker digit covers less than half of it, and the hole
-    of a 0 is not mistaken for ink. Photos need a narrower one (0.2) to follow
-    their lighting.
+    A plain background (a canvas, a scan, a digital drawing) shows at the frame
+    as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
+    background is what a median filter a fifth of the image wide sees, which
+    follows uneven lighting, and the ink is what departs from it most, either
+    brighter or darker; squared, so that strong ink outweighs soft shadows.
     """
     small, _ = downscaled_with_kernel(gray)
-    k = max(3, int(min(small.shape) * window) | 1)
-    residual = small.astype(np.int16) - cv2.medianBlur(small, k)
-    residual = residual.astype(np.float32) ** 2 * np.sign(residual)  # strong departures (ink) outweigh soft shadows
-    return -residual[residual < 0].sum() > residual[residual > 0].sum()
+    edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
+    frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
+    level = float(np.median(frame))
+    departure = small.astype(np.float32) - level
+    plain = np.percentile(np.abs(frame - level), 95) <= 8 and np.mean(np.abs(departure) <= 16) > 0.5
+    if plain:
+        ink = departure[np.abs(departure) > 32]
+        if ink.size:
+            return float(ink.mean()) < 0
+    k = max(3, int(min(small.shape) * 0.2) | 1)
+    residual = small.astype(np.float32) - cv2.medianBlur(small, k)
+    return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
 
 
 def downscaled_with_kernel(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -120,9 +127,9 @@ def downscaled_with_kernel(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
 
 
-def ink_bright(gray: np.ndarray, window: float = 0.5) -> np.ndarray:
+def ink_bright(gray: np.ndarray) -> np.ndarray:
     """Gray image with the ink bright and the background dark, as in MNIST."""
-    return 255 - gray if is_light_background(gray, window) else gray
+    return 255 - gray if is_light_background(gray) else gray
 
 
 def resize_to_work_size(image: np.ndarray) -> np.ndarray:
@@ -179,25 +186,29 @@ def threshold(gray: np.ndarray) -> np.ndarray:
     return mask
 
 
-def remove_ruled_lines(mask: np.ndarray, max_thickness: int = 5) -> np.ndarray:
-    """Erase long thin horizontal and vertical lines (notebook rulings, margins), then mend the strokes they crossed.
+def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
+    """Erase ruled lines and margins: thin, straight, and running across most of the image.
 
-    Only thin lines go: a broad band along the frame (the table beside the sheet)
-    stays, so that it still touches the border and is recognized as background.
+    A digit's bar is shorter or thicker, so it stays; so does a broad band along
+    the frame (the table beside the sheet), which must keep touching the border
+    to be recognized as background. Thin strokes that a line crossed are mended.
     """
     h, w = mask.shape
-    lines = np.zeros_like(mask)
-    for length, axis in ((max(3, w // 3), 0), (max(3, h // 3), 1)):
-        long_kernel = (length, 1) if axis == 0 else (1, length)
-        thick_kernel = (length, max_thickness + 1) if axis == 0 else (max_thickness + 1, length)
-        long_runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, long_kernel))
-        thick_runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, thick_kernel))
-        lines |= cv2.subtract(long_runs, cv2.dilate(thick_runs, np.ones((3, 3), np.uint8)))
-    if not lines.any():
-        return mask
-    cleaned = cv2.subtract(mask, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
-    # Bridge the gap a line leaves in a stroke that crossed it.
-    return cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 7)))
+    thickness = max(3, round(min(h, w) / 120))  # 5 px at the 640 px working size
+    # Where the mask is thicker than a line, it is a stroke (or the table): never cut there.
+    body = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thickness + 2, thickness + 2), np.uint8))
+    keep_out = cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8))
+    cleaned = mask
+    for length, horizontal in ((int(0.6 * w), True), (int(0.6 * h), False)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        lines = cv2.subtract(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel), keep_out)
+        if not lines.any():
+            continue
+        cleaned = cv2.subtract(cleaned, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+        # A thin stroke that crossed the line is cut: bridge the gap across the line's direction.
+        gap = thickness + 4
+        cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((gap, 1) if horizontal else (1, gap), np.uint8))
+    return cleaned
 
 
 def clean_mask(mask: np.ndarray) -> np.ndarray:
@@ -244,8 +255,7 @@ def find_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[np.ndarray, tu
     # Gather the pieces of the same digit: not specks, and close to the box grown so far.
     keep = np.zeros(len(areas), bool)
     keep[best] = True
-    # Thin flat slivers are leftovers of ruled lines, not the bar of a 7.
-    candidates = (areas >= max(min_area, 0.04 * areas[best])) & framed & (ws < 6 * hs)
+    candidates = (areas >= max(min_area, 0.04 * areas[best])) & framed
     while True:
         x0, y0 = xs[keep].min(), ys[keep].min()
         x1, y1 = (xs + ws)[keep].max(), (ys + hs)[keep].max()
@@ -256,6 +266,9 @@ def find_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[np.ndarray, tu
         if (grown == keep).all():
             break
         keep = grown
+    # Noise and clutter leave many shapes of which the "digit" is just one.
+    if areas[keep].sum() < 0.25 * areas[framed & (areas >= min_area)].sum():
+        raise NoDigitFound("The image is too noisy or busy to find one digit: use a plain background, in good light.")
     chosen = np.flatnonzero(keep) + 1
     digit_mask = np.isin(labels, chosen).astype(np.uint8) * 255
 
@@ -272,9 +285,14 @@ def validate_digit(mask: np.ndarray, box: tuple[int, int, int, int], *, touching
         raise NoDigitFound("The digit is too small: draw it larger or move the camera closer.")
     if bw > 2.2 * bh and bw > 0.1 * w:
         raise NoDigitFound("That shape is much wider than a digit: write a single digit, upright.")
-    fill = np.count_nonzero(mask[y : y + bh, x : x + bw]) / float(bw * bh)
-    if fill > 0.8 and min(bw, bh) > 0.15 * min(h, w):
+    crop = mask[y : y + bh, x : x + bw]
+    fill = np.count_nonzero(crop) / float(bw * bh)
+    if fill > 0.8 and min(bw, bh) > 0.4 * max(bw, bh) and min(bw, bh) > 0.15 * min(h, w):
         raise NoDigitFound("That looks like a filled shape, not a written digit: use a pen stroke on plain paper.")
+    # A digit is one or a few strokes: at most a handful of outlines (an 8 has three).
+    contours, _ = cv2.findContours(crop, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    if sum(cv2.contourArea(c) >= 2 for c in contours) > MAX_OUTLINES:
+        raise NoDigitFound("The image is too noisy or busy to find one digit: use a plain background, in good light.")
     if reject_border and touching_border and (bw >= 0.95 * w or bh >= 0.95 * h):
         raise NoDigitFound("The digit is cut off at the border of the picture: leave some space around it.")
 
@@ -396,7 +414,7 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         steps.append(("alpha composited", image))
 
     gray = to_gray(image)
-    light = is_light_background(gray, window=0.2 if settings.flatten else 0.5)
+    light = is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.append(("gray, ink made bright" if light else "gray (ink already bright)", gray))
     if settings.clahe:

@@ -11,7 +11,15 @@ from pathlib import Path
 import keras
 import pytest
 
-from mnist_demo.loading import BUNDLED_MODEL, MODEL_FILENAME, ModelNotFound, load_model, load_model_with_origin
+from mnist_demo.loading import (
+    BUNDLED_MODEL,
+    MODEL_FILENAME,
+    ModelNotFound,
+    load_keras_file,
+    load_model,
+    load_model_with_origin,
+    sha256_file,
+)
 from mnist_demo.model import build_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +76,40 @@ def test_hub_repo_from_a_prefilled_cache_offline(tmp_path, small_model_file, rev
             "HF_HUB_OFFLINE": "1",
             "MNIST_DEMO_MODEL_REPO": "someone/mnist-cnn",
             "MNIST_DEMO_MODEL_REVISION": revision,
+            "MNIST_DEMO_MODEL_SHA256": sha256_file(small_model_file),
         }
     )
     assert out.splitlines() == ["from_the_hub", f"Hugging Face Hub someone/mnist-cnn@{revision}"]
+
+
+def test_a_substituted_hub_file_is_refused_for_the_bundled_model(tmp_path, small_model_file):
+    """The cache holds a valid model, but not the pinned one: its digest differs from the bundled record."""
+    fill_hub_cache(tmp_path / "hub", "someone/mnist-cnn", small_model_file)
+    env = {"HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1", "MNIST_DEMO_MODEL_REPO": "someone/mnist-cnn"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import logging; logging.basicConfig(); from mnist_demo import load_model; print(load_model().name)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["mnist_cnn"]
+    assert "refusing it" in result.stderr and "using the bundled model" in result.stderr
+
+
+def test_safe_mode_refuses_a_model_with_a_lambda_layer(tmp_path):
+    inputs = keras.Input((28, 28, 1))
+    outputs = keras.layers.Dense(10)(keras.layers.Flatten()(keras.layers.Lambda(lambda x: x * 2.0)(inputs)))
+    path = tmp_path / "lambda.keras"
+    keras.Model(inputs, outputs).save(path)
+    with pytest.raises(ValueError, match="(?i)lambda|safe_mode"):
+        load_keras_file(path)
 
 
 def test_unreachable_hub_falls_back_to_the_bundled_model(tmp_path):
