@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 
 from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound  # noqa: E402
 from mnist_demo.data import load_samples  # noqa: E402
+from mnist_demo.images import MAX_FILE_BYTES  # noqa: E402
 from mnist_demo.loading import MODELS_DIR  # noqa: E402
 from mnist_demo.model import layer_table  # noqa: E402
 from mnist_demo.pipeline import SOURCES  # noqa: E402
@@ -298,4 +299,5 @@ if __name__ == "__main__":
         css=CSS,
         js=SELECT_BRUSH_JS,
         footer_links=["api", "gradio"],
+        max_file_size=MAX_FILE_BYTES,  # refused by the server before the upload is stored
     )

@@ -52,7 +52,7 @@ def decode_image(file) -> np.ndarray:
     try:
         with Image.open(file) as pil:
             # Image.open reads only the header: refuse oversized images before decoding pixels.
-            check_pixel_count(pil.width, pil.height)
+            check_size(pil.width, pil.height)
             pil.seek(0)  # first frame of an animated GIF or a multi-page TIFF
             # JPEG can decode at 1/2, 1/4 or 1/8 scale for free: no need for more than twice the work size.
             pil.draft(pil.mode, (2 * WORK_SIDE, 2 * WORK_SIDE))
@@ -65,9 +65,15 @@ def decode_image(file) -> np.ndarray:
         raise InvalidImage("The file is not a readable image (it may be truncated or in an unsupported format).") from error
 
 
-def check_pixel_count(width: int, height: int) -> None:
+MAX_ASPECT = 50  # a strip more elongated than this cannot show a digit
+
+
+def check_size(width: int, height: int) -> None:
+    """Refuse empty, oversized or absurdly elongated images (before decoding, where possible)."""
     if width < 1 or height < 1:
         raise InvalidImage("The image is empty (zero pixels).")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise InvalidImage(f"The image is {width}x{height} pixels: far too elongated to show a digit.")
     if width * height > MAX_PIXELS:
         raise InvalidImage(
             f"The image is {width}x{height} pixels; the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Please send a smaller image."
@@ -76,7 +82,7 @@ def check_pixel_count(width: int, height: int) -> None:
 
 def pil_to_array(pil: Image.Image) -> np.ndarray:
     """A PIL image in any mode -> uint8 L, RGB or RGBA array, upright per its EXIF tag."""
-    check_pixel_count(pil.width, pil.height)
+    check_size(pil.width, pil.height)
     pil = ImageOps.exif_transpose(pil) or pil
     if pil.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         return array_to_uint8(np.asarray(pil))
@@ -93,7 +99,7 @@ def array_to_uint8(array: np.ndarray) -> np.ndarray:
         array = array[:, :, 0]
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
         raise InvalidImage(f"Expected an HxW, HxWx3 or HxWx4 image array, got shape {array.shape}.")
-    check_pixel_count(array.shape[1], array.shape[0])
+    check_size(array.shape[1], array.shape[0])
     if array.dtype == np.uint8:
         return array
     if array.dtype == np.bool_:

@@ -125,3 +125,13 @@ def paint(
 def painter():
     """``paint`` as a fixture, for test modules that cannot import conftest."""
     return paint
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """``python app.py`` running on a free loopback port for the whole session."""
+    from live_server import start_app, stop_app
+
+    process, url = start_app(tmp_path_factory.mktemp("app") / "app.log")
+    yield url
+    stop_app(process)
