@@ -32,6 +32,21 @@ CONCURRENCY = int(os.environ.get("MNIST_DEMO_CONCURRENCY", "4"))
 log = logging.getLogger("mnist_demo.app")
 
 
+class UploadImage(gr.Image):
+    """``gr.Image`` that hands a file Gradio cannot open to mnist_demo, which says what is wrong with it.
+
+    (Plain ``gr.Image`` fails inside its own preprocessing, and the user sees a bare "Error".)
+    """
+
+    is_template = True  # rendered by the frontend as a plain gr.Image
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except Exception:  # noqa: BLE001 - mnist_demo.images decodes the file again and explains the problem
+            return str(payload.path) if payload is not None and payload.path else None
+
+
 # --- formatting a prediction for the page ----------------------------------------------------
 
 
@@ -198,6 +213,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     sketch_out,
                     trigger_mode="always_last",
                     show_progress="hidden",
+                    api_name="sketch_changed",
                     api_visibility="private",
                 )
                 sketch_button.click(recognize_sketch, inputs, sketch_out, api_name="recognize_sketch")
@@ -219,7 +235,9 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
             with gr.Tab("Upload", id="upload"):
                 with gr.Row():
                     with gr.Column():
-                        upload = gr.Image(sources=["upload", "clipboard"], type="filepath", label="A picture of one digit")
+                        upload = UploadImage(
+                            sources=["upload", "clipboard"], type="filepath", image_mode=None, label="A picture of one digit"
+                        )
                         upload_tta = gr.Checkbox(label="Test-time augmentation")
                         upload_bg = gr.Checkbox(label="Remove background (rembg)")
                         upload_button = gr.Button("Recognize", variant="primary")

@@ -128,8 +128,10 @@ def test_huge_valid_image_is_downscaled_and_recognized(recognizer):
 @pytest.mark.server
 def test_the_live_server_answers_every_bad_input_cleanly_and_keeps_working(app_url, tmp_path):
     client = Client(app_url, verbose=False)
+    extensions = {"GIF": ".gif", "TIFF": ".tif", "JPEG": ".jpg", "WebP": ".webp"}
     for name, data in {**VALID, **BROKEN}.items():
-        path = tmp_path / "input.bin"
+        # Named like an image, as a user's file would be: the server checks the extension, then we check the bytes.
+        path = tmp_path / ("input" + next((ext for key, ext in extensions.items() if key in name), ".png"))
         path.write_bytes(data)
         if name in VALID:
             result = client.predict(handle_file(str(path)), "upload", False, api_name="/predict")
@@ -138,6 +140,9 @@ def test_the_live_server_answers_every_bad_input_cleanly_and_keeps_working(app_u
             with pytest.raises(Exception) as caught:  # gradio_client raises AppError or ValueError for refusals
                 client.predict(handle_file(str(path)), "upload", False, api_name="/predict")
             assert "verbose error reporting" not in str(caught.value), f"{name}: {caught.value}"  # Gradio's generic error
+            if len(data) <= MAX_FILE_BYTES:  # (larger uploads are refused by the server before any handler)
+                *_, status = client.predict(handle_file(str(path)), False, False, api_name="/recognize_upload")
+                assert status.startswith("ℹ️") and len(status) > 20, f"{name}: {status}"
     good = tmp_path / "good.png"
     Image.fromarray(DIGIT).save(good)
     assert client.predict(handle_file(str(good)), "upload", False, api_name="/predict")["label"] == LABEL
