@@ -440,6 +440,8 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
 
     digit_mask, box = find_digit(mask, reject_border=settings.reject_border)
     x, y, w, h = box
+    if x == 0 or y == 0 or x + w == mask.shape[1] or y + h == mask.shape[0]:
+        warnings.append("The digit touches the edge of the image: if part of it is cut off, the answer may be wrong.")
     outlined = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
     cv2.rectangle(outlined, (x, y), (x + w - 1, y + h - 1), (0, 200, 0), max(1, max(gray.shape) // 200))
     steps.append(("digit detected", outlined))

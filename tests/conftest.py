@@ -11,26 +11,14 @@ import pytest
 from mnist_demo.synthetic import digit_mask
 
 ROOT = Path(__file__).resolve().parent.parent
-# The bundled model once training has finished; meanwhile a partially trained one (~97.7% accurate).
-MODEL_CANDIDATES = (ROOT / "models" / "mnist_cnn.keras", Path("/tmp/interim.keras"))
-
-
-NEEDS_MODEL_OR_MNIST = {"model_path", "recognizer", "mnist_test", "digits", "first_of_each_class"}
-
-
-def pytest_collection_modifyitems(items):
-    """Tests that use the trained model or the full MNIST file are ``slow`` (see pyproject.toml)."""
-    for item in items:
-        if NEEDS_MODEL_OR_MNIST & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    for path in MODEL_CANDIDATES:
-        if path.is_file():
-            return path
-    pytest.fail(f"no trained model: none of {', '.join(map(str, MODEL_CANDIDATES))} exists")
+    """The bundled model: the tests check what ships."""
+    from mnist_demo.loading import BUNDLED_MODEL
+
+    return BUNDLED_MODEL
 
 
 @pytest.fixture(scope="session")
