@@ -6,6 +6,7 @@ here; the pipeline, the model and the inference are in the mnist_demo package.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -28,6 +29,9 @@ from mnist_demo.pipeline import SOURCES  # noqa: E402
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 BADGE_COLOURS = {"Excellent": "#15803d", "Good": "#0e7490", "Average": "#b45309", "Poor": "#b91c1c"}
 CONCURRENCY = int(os.environ.get("MNIST_DEMO_CONCURRENCY", "4"))
+
+SAMPLES = load_samples()  # a few hundred MNIST test images shipped in examples/
+UNEXPECTED = "Something went wrong with this image. Please try another one."
 
 log = logging.getLogger("mnist_demo.app")
 
@@ -65,10 +69,16 @@ def badge_html(quality) -> str:
     )
 
 
+def for_display(image: np.ndarray, max_side: int = 640) -> np.ndarray:
+    """Steps as the gallery shows them: small ones enlarged, large ones (a full photo) shrunk."""
+    step = max(1, -(-max(image.shape[:2]) // max_side))  # ceil: keeps WebP and the page light
+    return enlarge(image[::step, ::step])
+
+
 def show(pred, seconds: float):
     """Outputs of every input tab: label, gallery, badge, status line."""
     label = {str(digit): probability for digit, probability in enumerate(pred.probabilities)}
-    gallery = [(enlarge(image), caption) for caption, image in pred.steps]
+    gallery = [(for_display(image), caption) for caption, image in pred.steps]
     status = f"Predicted **{pred.label}** in {seconds * 1000:.0f} ms."
     status += "".join(f"\n\n⚠️ {warning}" for warning in pred.warnings)
     return label, gallery, badge_html(pred.quality), status
@@ -79,62 +89,75 @@ def show_problem(message: str):
     return None, [], "", f"ℹ️ {message}"
 
 
-def recognize(image, source: str, tta: bool = False, remove_background: bool = False):
+def recognize(rec: DigitRecognizer, image, source: str, tta: bool = False, remove_background: bool = False):
     """Run the recognizer and format the result; bad input becomes a friendly message, never a traceback."""
     if image is None:
         return show_problem("Nothing to recognize yet: " + ("draw a digit." if source == "sketch" else "add an image."))
     started = time.perf_counter()
     try:
-        pred = RECOGNIZER.predict(image, source=source, tta=tta, remove_background=remove_background)
+        pred = rec.predict(image, source=source, tta=tta, remove_background=remove_background)
     except (NoDigitFound, InvalidImage) as problem:
         return show_problem(str(problem))
+    except Exception:  # noqa: BLE001 - an unforeseen failure is logged, and the page stays usable
+        log.exception("prediction failed (source=%s)", source)
+        return show_problem(UNEXPECTED)
     return show(pred, time.perf_counter() - started)
 
 
-# --- event handlers ----------------------------------------------------------------------------
+# --- event handlers (the recognizer is bound in build_demo) -----------------------------------
 
 
-def recognize_sketch(editor: dict | None, tta: bool):
+def bind(handler, rec: DigitRecognizer):
+    """``handler`` with the recognizer filled in; its name and docstring stay for the API page."""
+    bound = functools.partial(handler, rec)
+    bound.__name__, bound.__doc__ = handler.__name__, handler.__doc__
+    return bound
+
+
+def recognize_sketch(rec: DigitRecognizer, editor: dict | None, tta: bool):
     composite = None if editor is None else editor.get("composite")
     if composite is None or not np.asarray(composite).any():
         return show_problem("Draw a digit on the canvas.")
-    return recognize(composite, "sketch", tta)
+    return recognize(rec, composite, "sketch", tta)
 
 
-def recognize_webcam(image, tta: bool, remove_background: bool):
-    return recognize(image, "webcam", tta, remove_background)
+def recognize_webcam(rec: DigitRecognizer, image, tta: bool, remove_background: bool):
+    return recognize(rec, image, "webcam", tta, remove_background)
 
 
-def recognize_upload(path, tta: bool, remove_background: bool):
-    return recognize(path, "upload", tta, remove_background)
+def recognize_upload(rec: DigitRecognizer, path, tta: bool, remove_background: bool):
+    return recognize(rec, path, "upload", tta, remove_background)
 
 
-def recognize_sample(index: float, tta: bool):
+def recognize_sample(rec: DigitRecognizer, index: float, tta: bool):
     """An MNIST test image from the shipped samples, with its true label."""
     images, labels, test_indices = SAMPLES
     index = int(np.clip(index or 0, 0, len(images) - 1))
-    outputs = recognize(images[index], "mnist", tta)
+    outputs = recognize(rec, images[index], "mnist", tta)
     predicted = max(outputs[0], key=outputs[0].get) if outputs[0] else None
     verdict = "✅ correct" if predicted == str(labels[index]) else "❌ wrong"
     truth = f"MNIST test image #{test_indices[index]} · true label **{labels[index]}** · predicted **{predicted}** · {verdict}"
     return (enlarge(images[index], 196), truth, *outputs)
 
 
-def random_sample(tta: bool):
+def random_sample(rec: DigitRecognizer, tta: bool):
     index = random.randrange(len(SAMPLES[0]))
-    return (index, *recognize_sample(index, tta))
+    return (index, *recognize_sample(rec, index, tta))
 
 
-def predict_api(image: str, source: str = "upload", tta: bool = False) -> dict:
+def predict_api(rec: DigitRecognizer, image: str, source: str = "upload", tta: bool = False) -> dict:
     """Recognize the digit in an image file: label, top-3 and quality as JSON."""
     if image is None:
         raise gr.Error("No image was sent.")
     if source not in SOURCES:
         raise gr.Error(f"source must be one of {', '.join(SOURCES)}.")
     try:
-        return RECOGNIZER.predict(image, source=source, tta=bool(tta)).as_dict()
+        return rec.predict(image, source=source, tta=bool(tta)).as_dict()
     except (NoDigitFound, InvalidImage) as problem:
         raise gr.Error(str(problem)) from None
+    except Exception:  # noqa: BLE001 - logged; the client gets a message, not a stack trace
+        log.exception("API prediction failed (source=%s)", source)
+        raise gr.Error(UNEXPECTED) from None
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -176,12 +199,11 @@ def model_tab(recognizer: DigitRecognizer) -> None:
 
 
 def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
-    global RECOGNIZER, SAMPLES
-    RECOGNIZER = recognizer
-    SAMPLES = load_samples()
+    # Every handler that predicts shares one concurrency group: the limit is for the whole server.
+    predicts = {"concurrency_id": "predict"}
     examples = sorted(str(p) for p in EXAMPLES_DIR.glob("*") if p.suffix in (".png", ".jpg"))
 
-    with gr.Blocks(title="MNIST digit recognizer") as demo:
+    with gr.Blocks(title="MNIST digit recognizer", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(
             "# ✍️ Handwritten digit recognizer\n"
             "Draw a digit, take a photo of one written on paper, or upload a picture. "
@@ -208,15 +230,18 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                         sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
                 sketch.change(
-                    recognize_sketch,
+                    bind(recognize_sketch, recognizer),
                     inputs,
                     sketch_out,
                     trigger_mode="always_last",
                     show_progress="hidden",
                     api_name="sketch_changed",
                     api_visibility="private",
+                    **predicts,
                 )
-                sketch_button.click(recognize_sketch, inputs, sketch_out, api_name="recognize_sketch")
+                sketch_button.click(
+                    bind(recognize_sketch, recognizer), inputs, sketch_out, api_name="recognize_sketch", **predicts
+                )
                 sketch_clear.add([sketch, *sketch_out])
 
             with gr.Tab("Webcam", id="webcam"):
@@ -229,8 +254,17 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     with gr.Column():
                         webcam_out = result_panel("webcam")
                 inputs = [webcam, webcam_tta, webcam_bg]
-                webcam.change(recognize_webcam, inputs, webcam_out, api_name="webcam_changed", api_visibility="private")
-                webcam_button.click(recognize_webcam, inputs, webcam_out, api_name="recognize_webcam")
+                webcam.change(
+                    bind(recognize_webcam, recognizer),
+                    inputs,
+                    webcam_out,
+                    api_name="webcam_changed",
+                    api_visibility="private",
+                    **predicts,
+                )
+                webcam_button.click(
+                    bind(recognize_webcam, recognizer), inputs, webcam_out, api_name="recognize_webcam", **predicts
+                )
 
             with gr.Tab("Upload", id="upload"):
                 with gr.Row():
@@ -245,8 +279,17 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     with gr.Column():
                         upload_out = result_panel("upload")
                 inputs = [upload, upload_tta, upload_bg]
-                upload.change(recognize_upload, inputs, upload_out, api_name="upload_changed", api_visibility="private")
-                upload_button.click(recognize_upload, inputs, upload_out, api_name="recognize_upload")
+                upload.change(
+                    bind(recognize_upload, recognizer),
+                    inputs,
+                    upload_out,
+                    api_name="upload_changed",
+                    api_visibility="private",
+                    **predicts,
+                )
+                upload_button.click(
+                    bind(recognize_upload, recognizer), inputs, upload_out, api_name="recognize_upload", **predicts
+                )
 
             with gr.Tab("MNIST samples", id="mnist"):
                 with gr.Row():
@@ -267,9 +310,15 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     with gr.Column():
                         sample_out = result_panel("sample")
                 sample_outputs = [sample_image, sample_truth, *sample_out]
-                sample_button.click(recognize_sample, [sample_index, sample_tta], sample_outputs, api_name="recognize_sample")
+                sample_button.click(
+                    bind(recognize_sample, recognizer),
+                    [sample_index, sample_tta],
+                    sample_outputs,
+                    api_name="recognize_sample",
+                    **predicts,
+                )
                 random_button.click(
-                    random_sample,
+                    bind(random_sample, recognizer),
                     [sample_tta],
                     [sample_index, *sample_outputs],
                     api_name="random_sample",
@@ -288,9 +337,18 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
             api_tta = gr.Checkbox(label="tta")
             api_result = gr.JSON(label="prediction")
             api_button = gr.Button()
-        api_button.click(predict_api, [api_image, api_source, api_tta], api_result, api_name="predict")
+        api_button.click(
+            bind(predict_api, recognizer), [api_image, api_source, api_tta], api_result, api_name="predict", **predicts
+        )
 
-        demo.load(recognize_sample, [sample_index, sample_tta], sample_outputs, api_name="first_sample", api_visibility="private")
+        demo.load(
+            bind(recognize_sample, recognizer),
+            [sample_index, sample_tta],
+            sample_outputs,
+            api_name="first_sample",
+            api_visibility="private",
+            **predicts,
+        )
     return demo
 
 

@@ -28,10 +28,7 @@ from mnist_demo.data import load_mnist  # noqa: E402
 from mnist_demo.pipeline import preprocess  # noqa: E402
 from mnist_demo.synthetic import naive_baseline, render_photo, render_sketch  # noqa: E402
 
-SETS = {
-    "canvas": ("sketch", lambda digit, rng: render_sketch(digit, rng)),
-    "photo": ("upload", lambda digit, rng: render_photo(digit, rng)),
-}
+SETS = {"canvas": ("sketch", render_sketch), "photo": ("upload", render_photo)}
 
 
 def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np.ndarray, seed_base: int) -> dict:

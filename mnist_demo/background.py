@@ -7,10 +7,9 @@ rest of the pipeline copes with cluttered backgrounds on its own.
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
-from pathlib import Path
+import threading
+import time
 
 import numpy as np
 
@@ -20,23 +19,36 @@ MODEL_NAME = "u2netp"
 UNAVAILABLE = "Background removal is unavailable ({reason}); the image was processed without it."
 
 
-def weights_path() -> Path:
-    """Where rembg keeps (or would download) the u2netp weights."""
-    home = os.environ.get("U2NET_HOME", os.path.join(os.environ.get("XDG_DATA_HOME", "~"), ".u2net"))
-    return Path(home).expanduser() / f"{MODEL_NAME}.onnx"
+RETRY_SECONDS = 600  # after a failure, requests skip the step for this long instead of retrying each time
+
+_lock = threading.Lock()
+_session = None
+_failure: tuple[float, str] | None = None  # (when, why)
 
 
-@functools.cache
 def rembg_session():
-    """The rembg session, or the reason there is none. Cached: the model loads once per process."""
-    try:
-        from rembg import new_session
+    """The rembg session, created once per process (under a lock: requests arrive in parallel).
 
-        return new_session(MODEL_NAME), None
-    except Exception as error:  # noqa: BLE001 - no rembg, no weights, no network: all mean "skip the step"
-        log.warning("background removal unavailable: %s", error)
-        reason = "rembg is not installed" if isinstance(error, ImportError) else f"its {MODEL_NAME} weights could not be loaded"
-        return None, reason
+    Returns ``(session, None)`` or ``(None, reason)``. A failure is remembered for
+    RETRY_SECONDS only: the weights may become reachable later.
+    """
+    global _session, _failure
+    with _lock:
+        if _session is not None:
+            return _session, None
+        if _failure is not None and time.monotonic() - _failure[0] < RETRY_SECONDS:
+            return None, _failure[1]
+        try:
+            from rembg import new_session
+
+            _session, _failure = new_session(MODEL_NAME), None
+            return _session, None
+        except Exception as error:  # noqa: BLE001 - no rembg, no weights, no network: all mean "skip the step"
+            log.warning("background removal unavailable: %s", error)
+            missing = isinstance(error, ImportError)
+            reason = "rembg is not installed" if missing else f"its {MODEL_NAME} weights could not be loaded"
+            _failure = (time.monotonic(), reason)
+            return None, reason
 
 
 def remove_background(rgb: np.ndarray) -> tuple[np.ndarray | None, str | None]:

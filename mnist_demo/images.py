@@ -18,18 +18,24 @@ from PIL import Image, ImageOps
 from .errors import InvalidImage
 from .pipeline import WORK_SIDE
 
-MAX_FILE_BYTES = int(os.environ.get("MNIST_DEMO_MAX_FILE_MB", "10")) * 1024 * 1024
+MAX_FILE_BYTES = int(float(os.environ.get("MNIST_DEMO_MAX_FILE_MB", "10")) * 1024 * 1024)
 MAX_PIXELS = int(float(os.environ.get("MNIST_DEMO_MAX_MEGAPIXELS", "25")) * 1_000_000)
 
 # Pillow raises DecompressionBombError beyond twice this; we refuse above it ourselves.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
 
 def load_image(image) -> np.ndarray:
     """Any supported input -> uint8 array of shape HxW, HxWx3 or HxWx4."""
     if isinstance(image, np.ndarray):
         return array_to_uint8(image)
     if isinstance(image, Image.Image):
-        return pil_to_array(image)
+        try:
+            return pil_to_array(image)
+        except (OSError, ValueError) as error:
+            if isinstance(error, InvalidImage):
+                raise
+            raise InvalidImage(f"This PIL image (mode {image.mode}) cannot be used: {error}") from error
     if isinstance(image, (bytes, bytearray, memoryview)):
         data = bytes(image)
         if len(data) > MAX_FILE_BYTES:

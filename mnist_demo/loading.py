@@ -10,7 +10,9 @@ Resolution order:
 A file from the Hub must match a SHA-256 digest: ``MNIST_DEMO_MODEL_SHA256`` when set,
 else the digest recorded beside the bundled model (``models/metrics.json``, written by
 train.py). A corrupt or substituted download is refused and the bundled model used.
-Keras loads with ``safe_mode=True`` always: a model file cannot run arbitrary code.
+Only ``.keras`` files are loaded, always with ``safe_mode=True``, which refuses Lambda
+layers and other embedded code (requirements ask for a Keras whose safe mode has no
+known bypass).
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ def load_keras_file(path: Path) -> keras.Model:
     """Load a .keras file for inference; safe mode refuses Lambda layers and other code."""
     if not path.is_file():
         raise ModelNotFound(f"model file not found: {path}")
+    if path.suffix != ".keras":
+        raise ValueError(f"{path.name}: only Keras 3 .keras files are loaded (legacy formats bypass safe mode)")
     return keras.saving.load_model(path, compile=False, safe_mode=True)
 
 

@@ -33,6 +33,7 @@ MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened ba
 INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
 MAX_OUTLINES = 12  # outer edges and holes of the detected digit (an 8 has three); noise has hundreds
 SOURCES = ("sketch", "webcam", "upload", "mnist")
+BLANK = "The image looks blank: no digit found. Write one digit in dark ink on light paper (or light on dark)."
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def is_light_background(gray: np.ndarray) -> bool:
     brighter or darker; squared, so that strong ink outweighs soft shadows.
     The outer eighth of a photo is left out: the table and the sheet's rim show there.
     """
-    small, _ = downscaled_with_kernel(gray)
+    small = downscaled(gray)
     edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
     frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
     level = float(np.median(frame))
@@ -113,8 +114,7 @@ def is_light_background(gray: np.ndarray) -> bool:
     plain = np.percentile(np.abs(frame - level), 95) <= 8 and np.mean(np.abs(departure) <= 16) > 0.5
     if plain:
         ink = departure[np.abs(departure) > 32]
-        if ink.size:
-            return float(ink.mean()) < 0
+        return float(ink.mean()) < 0 if ink.size else level > 127  # a blank page: light or dark
     # The inner part of a photo: its edges are where the table and the paper's rim show.
     h, w = small.shape
     inner = np.ascontiguousarray(small[h // 8 : h - h // 8, w // 8 : w - w // 8]) if min(h, w) >= 16 else small
@@ -123,12 +123,9 @@ def is_light_background(gray: np.ndarray) -> bool:
     return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
 
 
-def downscaled_with_kernel(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A quarter-size copy (for speed) and a round kernel a third of the image wide: wider than any stroke."""
-    side = min(gray.shape)
-    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA) if side >= 256 else gray
-    k = max(5, int(round(min(small.shape) / 3)) | 1)
-    return small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+def downscaled(gray: np.ndarray) -> np.ndarray:
+    """A quarter-size copy, for the steps that look at the background: it is broad, so this loses nothing."""
+    return cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA) if min(gray.shape) >= 256 else gray
 
 
 def ink_bright(gray: np.ndarray) -> np.ndarray:
@@ -170,8 +167,9 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     Shadows, lighting gradients and the dark table around a sheet of paper are
     broad; strokes are narrow. What the opening cannot remove is background.
     """
-    small, kernel = downscaled_with_kernel(gray)
-    background = cv2.morphologyEx(small, cv2.MORPH_OPEN, kernel)
+    small = downscaled(gray)
+    k = max(5, int(round(min(small.shape) / 3)) | 1)  # a third of the image: wider than any stroke
+    background = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     return cv2.subtract(gray, background)
 
@@ -236,9 +234,7 @@ def find_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[np.ndarray, tu
     h, w = mask.shape
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
-        raise NoDigitFound(
-            "The image looks blank: no digit found. Write one digit in dark ink on light paper (or light on dark)."
-        )
+        raise NoDigitFound(BLANK)
     areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     xs, ys, ws, hs = (stats[1:, i] for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
     min_area = max(12.0, 2e-4 * h * w)
@@ -331,8 +327,8 @@ def normalize_stroke(digit: np.ndarray) -> np.ndarray:
     """Thicken hairlines and thin marker blobs towards MNIST's stroke width.
 
     MNIST's pen is wide for the size of its digits; a fine pen shrunk to 20x20
-    would fade to a faint trace the network has never seen. Widths within a
-    factor of ~1.6 of MNIST's median are left alone: MNIST itself varies that much.
+    would fade to a faint trace the network has never seen. Widths from 1/1.5 to
+    1.7 times MNIST's median are left alone: MNIST itself varies that much.
     """
     target = STROKE_RATIO * DIGIT_SIDE
     width = stroke_width(digit)
@@ -381,7 +377,7 @@ def preprocess_mnist_like(image: np.ndarray) -> Processed:
     """A 28x28 image is already MNIST-shaped: only polarity and scaling to [0, 1]."""
     gray = ink_bright(to_gray(composite_alpha(image)))
     if gray.max() < MIN_CONTRAST:
-        raise NoDigitFound("The image is blank.")
+        raise NoDigitFound(BLANK)
     digit = gray.astype(np.float32) / 255.0
     ys, xs = np.nonzero(gray > 127)
     height = (ys.max() - ys.min() + 1) if len(ys) else 0
@@ -402,10 +398,9 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
     if source == "mnist" and image.shape[:2] == (MNIST_SIZE, MNIST_SIZE):
         return preprocess_mnist_like(image)
     settings = SETTINGS[source]
+    image = resize_to_work_size(image)
     steps: list[tuple[str, np.ndarray]] = [("input", image)]
     warnings: list[str] = []
-
-    image = resize_to_work_size(image)
     if remove_bg:
         removed, warning = remove_background(image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))
         if warning:
@@ -431,6 +426,8 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         gray = flatten_background(gray)
         steps.append(("background flattened", gray))
 
+    if int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
+        raise NoDigitFound(BLANK)
     mask = threshold(gray)
     steps.append(("threshold", mask))
     if settings.remove_lines:

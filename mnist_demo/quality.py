@@ -3,7 +3,8 @@
 Each metric maps to 0-1 by a piecewise-linear ramp whose corners come from what
 the pipeline handles well (measured with benchmarks/robustness.py):
 
-- contrast, ink minus background after the image is flattened, 0-1: below 0.1
+- contrast, ink minus background in the gray image the threshold sees (after
+  background flattening for photos), 0-1: below 0.1
   the threshold starts to lose strokes; from 0.35 up, strokes are crisp.
 - relative size, digit height / image height: under 0.06 a digit is a few dozen
   pixels in a photo and JPEG or blur eat its strokes; 0.2-0.9 is ideal; a digit

@@ -114,9 +114,10 @@ by centre of mass in a 20x20 box as MNIST itself was made. Output: ten softmax p
 Per-class test accuracy (0-9): {per_class}
 
 ## Architecture
-Four blocks of 3x3 convolution, batch normalization and ReLU with 32, 64, 128 and 256
-filters; 2x2 max-pooling after blocks 1 and 2; global average pooling; dropout
-{config["dropout"]}; dense softmax over 10 classes.
+Four convolution blocks with 32, 64, 128 and 256 filters, each convolution followed by
+batch normalization and ReLU: block 1 one 3x3 convolution, blocks 2 and 3 two 3x3
+convolutions each, block 4 a 1x1 convolution; 2x2 max-pooling after blocks 1 and 2;
+global average pooling; dropout {config["dropout"]}; dense softmax over 10 classes.
 
 ## Training
 AdamW (peak learning rate {config["learning_rate"]}, weight decay {config["weight_decay"]}), one

@@ -146,3 +146,21 @@ def test_the_live_server_answers_every_bad_input_cleanly_and_keeps_working(app_u
     good = tmp_path / "good.png"
     Image.fromarray(DIGIT).save(good)
     assert client.predict(handle_file(str(good)), "upload", False, api_name="/predict")["label"] == LABEL
+
+
+BLANKS = {
+    "white canvas (sketch)": (np.full((448, 448, 3), 255, np.uint8), "sketch"),
+    "opaque white RGBA layer (sketch)": (np.full((448, 448, 4), 255, np.uint8), "sketch"),
+    "plain gray (sketch)": (np.full((300, 300), 128, np.uint8), "sketch"),
+    "transparent layer (sketch)": (np.zeros((448, 448, 4), np.uint8), "sketch"),
+    "white 28x28 (mnist)": (np.full((28, 28), 255, np.uint8), "mnist"),
+    "transparent 28x28 (mnist)": (np.zeros((28, 28, 4), np.uint8), "mnist"),
+    "black 28x28 (mnist)": (np.zeros((28, 28), np.uint8), "mnist"),
+}
+
+
+@pytest.mark.parametrize("name", list(BLANKS))
+def test_blank_images_of_every_source_say_so(recognizer, name):
+    image, source = BLANKS[name]
+    with pytest.raises(NoDigitFound, match="(?i)blank"):
+        recognizer.predict(image, source=source)

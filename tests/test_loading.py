@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -123,3 +124,18 @@ def test_bundled_model_is_small_and_loads_in_safe_mode():
     assert BUNDLED_MODEL.stat().st_size < 10 * 1024 * 1024
     model = keras.saving.load_model(BUNDLED_MODEL, compile=False, safe_mode=True)
     assert model.count_params() <= 400_000
+
+
+def test_bundled_model_is_the_one_its_record_and_the_code_describe():
+    metrics = json.loads((BUNDLED_MODEL.parent / "metrics.json").read_text())
+    assert sha256_file(BUNDLED_MODEL) == metrics["sha256"]
+    shipped, built = load_keras_file(BUNDLED_MODEL), build_model()
+    assert [layer.name for layer in shipped.layers] == [layer.name for layer in built.layers]
+    assert shipped.count_params() == built.count_params() == metrics["parameters"]
+
+
+def test_only_keras_files_are_loaded(tmp_path):
+    legacy = tmp_path / "model.h5"
+    legacy.write_bytes(b"HDF")
+    with pytest.raises(ValueError, match="only Keras 3 .keras files"):
+        load_keras_file(legacy)

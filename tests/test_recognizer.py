@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction
-from mnist_demo.background import rembg_session
+from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction, background
 from mnist_demo.synthetic import render_photo, render_sketch
 
 BADGES = {"Excellent", "Good", "Average", "Poor"}
@@ -363,9 +362,10 @@ def no_rembg_weights(monkeypatch, tmp_path):
     home = tmp_path / "u2net"
     home.mkdir()
     monkeypatch.setenv("U2NET_HOME", str(home))
-    rembg_session.cache_clear()
+    # Start from a process that has not tried yet (no session, no remembered failure).
+    monkeypatch.setattr(background, "_session", None)
+    monkeypatch.setattr(background, "_failure", None)
     yield home
-    rembg_session.cache_clear()
 
 
 def test_background_removal_degrades_to_a_warning_without_its_model(recognizer, painter, digits, no_rembg_weights):
