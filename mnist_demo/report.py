@@ -122,9 +122,10 @@ global average pooling; dropout {config["dropout"]}; dense softmax over 10 class
 ## Training
 AdamW (peak learning rate {config["learning_rate"]}, weight decay {config["weight_decay"]}), one
 warm-up epoch then cosine decay, batch {config["batch_size"]}, label smoothing {config["label_smoothing"]}.
-Augmentation with Keras layers: rotation ±{config["rotation_deg"]}°, zoom ±{config["zoom"]:.0%},
-shear {config["shear"]}, shift ±{config["shift"]:.0%}. Seed {config["seed"]}. Reproduce with `python train.py`
-in the mnist-demo repository; check with `python benchmarks/evaluate.py`.
+Augmentation: one random affine transform per image (a single resampling): rotation
+±{config["rotation_deg"]}°, zoom ±{config["zoom"]:.0%} per axis, shear {config["shear"]}, shift ±{config["shift"]:.0%}.
+Seed {config["seed"]}. Reproduce with `python train.py` in the mnist-demo repository;
+check with `python benchmarks/evaluate.py`.
 
 ## Files
 `mnist_cnn.keras` (Keras 3 format, load with `keras.saving.load_model(path, safe_mode=True)`;
