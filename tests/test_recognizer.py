@@ -111,7 +111,7 @@ def test_tiny_digits(recognizer, painter, digits, source, size, height):
         assert pred.quality.relative_size < 0.12
 
 
-@pytest.mark.parametrize(("source", "height"), [("sketch", 440), ("upload", 420), ("webcam", 420)])
+@pytest.mark.parametrize(("source", "height"), [("sketch", 400), ("upload", 420), ("webcam", 420)])
 def test_huge_digits(recognizer, painter, digits, source, height):
     """A dark digit on white that fills the canvas, up to a few pixels from its edges."""
     for image, label in paint_digits(painter, digits, size=(512, 512), height=height):
