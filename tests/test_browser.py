@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from mnist_demo.data import load_samples
+
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -59,11 +61,17 @@ def test_drawing_a_seven_on_the_sketchpad_shows_seven(page):
 
 
 def test_mnist_tab_shows_a_sample_with_its_prediction(page):
+    images, labels, test_indices = load_samples()
     page.get_by_role("tab", name="MNIST samples").click()
-    page.get_by_role("button", name="Random sample").click()
     truth = page.locator("#sample-truth")
-    expect(truth).to_contain_text("true label", timeout=30_000)
-    expect(page.locator("#sample-label h2")).to_have_text(re.compile(r"^[0-9]$"), timeout=30_000)
+    expect(truth).to_contain_text("true label", timeout=30_000)  # the first sample, shown on load
+    page.get_by_label("Sample (0-").fill("5")
+    page.get_by_role("button", name="Show this one").click()
+    expect(truth).to_contain_text(f"MNIST test image #{test_indices[5]}", timeout=30_000)
+    expect(truth).to_contain_text(f"true label {labels[5]}")
+    expect(page.locator("#sample-label h2")).to_have_text(re.compile(r"^[0-9]$"))
     predicted = page.locator("#sample-label h2").inner_text()
     expect(truth).to_contain_text(f"predicted {predicted}")
+    page.get_by_role("button", name="Random sample").click()
+    expect(truth).to_contain_text(re.compile(r"true label \d · predicted \d"), timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "browser_mnist.png"), full_page=True)
