@@ -172,6 +172,23 @@ def result_panel(tab: str):
     return label, gallery, badge, status
 
 
+def photo_tab(tab: str, make_image, handler, predicts: dict, examples: list[str] | None = None) -> None:
+    """The Webcam and Upload tabs: an image, TTA and background-removal toggles, the result panel."""
+    with gr.Row():
+        with gr.Column():
+            image = make_image()
+            tta = gr.Checkbox(label="Test-time augmentation")
+            remove_bg = gr.Checkbox(label="Remove background (rembg)")
+            button = gr.Button("Recognize", variant="primary")
+            if examples:
+                gr.Examples(examples, inputs=image, label="Examples (click one)")
+        with gr.Column():
+            outputs = result_panel(tab)
+    inputs = [image, tta, remove_bg]
+    image.change(handler, inputs, outputs, api_name=f"{tab}_changed", api_visibility="private", **predicts)
+    button.click(handler, inputs, outputs, api_name=f"recognize_{tab}", **predicts)
+
+
 def model_tab(recognizer: DigitRecognizer) -> None:
     metrics_path = MODELS_DIR / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
@@ -245,50 +262,22 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                 sketch_clear.add([sketch, *sketch_out])
 
             with gr.Tab("Webcam", id="webcam"):
-                with gr.Row():
-                    with gr.Column():
-                        webcam = gr.Image(sources=["webcam"], type="numpy", label="Hold a written digit up to the camera")
-                        webcam_tta = gr.Checkbox(label="Test-time augmentation")
-                        webcam_bg = gr.Checkbox(label="Remove background (rembg)")
-                        webcam_button = gr.Button("Recognize", variant="primary")
-                    with gr.Column():
-                        webcam_out = result_panel("webcam")
-                inputs = [webcam, webcam_tta, webcam_bg]
-                webcam.change(
+                photo_tab(
+                    "webcam",
+                    lambda: gr.Image(sources=["webcam"], type="numpy", label="Hold a written digit up to the camera"),
                     bind(recognize_webcam, recognizer),
-                    inputs,
-                    webcam_out,
-                    api_name="webcam_changed",
-                    api_visibility="private",
-                    **predicts,
-                )
-                webcam_button.click(
-                    bind(recognize_webcam, recognizer), inputs, webcam_out, api_name="recognize_webcam", **predicts
+                    predicts,
                 )
 
             with gr.Tab("Upload", id="upload"):
-                with gr.Row():
-                    with gr.Column():
-                        upload = UploadImage(
-                            sources=["upload", "clipboard"], type="filepath", image_mode=None, label="A picture of one digit"
-                        )
-                        upload_tta = gr.Checkbox(label="Test-time augmentation")
-                        upload_bg = gr.Checkbox(label="Remove background (rembg)")
-                        upload_button = gr.Button("Recognize", variant="primary")
-                        gr.Examples(examples, inputs=upload, label="Examples (click one)")
-                    with gr.Column():
-                        upload_out = result_panel("upload")
-                inputs = [upload, upload_tta, upload_bg]
-                upload.change(
+                photo_tab(
+                    "upload",
+                    lambda: UploadImage(
+                        sources=["upload", "clipboard"], type="filepath", image_mode=None, label="A picture of one digit"
+                    ),
                     bind(recognize_upload, recognizer),
-                    inputs,
-                    upload_out,
-                    api_name="upload_changed",
-                    api_visibility="private",
-                    **predicts,
-                )
-                upload_button.click(
-                    bind(recognize_upload, recognizer), inputs, upload_out, api_name="recognize_upload", **predicts
+                    predicts,
+                    examples,
                 )
 
             with gr.Tab("MNIST samples", id="mnist"):
