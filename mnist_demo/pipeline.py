@@ -111,7 +111,7 @@ def is_light_background(gray: np.ndarray) -> bool:
     frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
     level = float(np.median(frame))
     departure = small.astype(np.float32) - level
-    plain = np.percentile(np.abs(frame - level), 95) <= 8 and np.mean(np.abs(departure) <= 16) > 0.5
+    plain = np.percentile(np.abs(frame - level), 80) <= 8 and np.mean(np.abs(departure) <= 16) > 0.5
     if plain:
         ink = departure[np.abs(departure) > 32]
         return float(ink.mean()) < 0 if ink.size else level > 127  # a blank page: light or dark
