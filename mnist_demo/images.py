@@ -19,6 +19,7 @@ from .errors import InvalidImage
 from .pipeline import WORK_SIDE
 
 MAX_FILE_BYTES = int(float(os.environ.get("MNIST_DEMO_MAX_FILE_MB", "10")) * 1024 * 1024)
+MAX_ASPECT = 50  # a strip more elongated than this cannot show a digit
 MAX_PIXELS = int(float(os.environ.get("MNIST_DEMO_MAX_MEGAPIXELS", "25")) * 1_000_000)
 
 # Pillow raises DecompressionBombError beyond twice this; we refuse above it ourselves.
@@ -69,9 +70,6 @@ def decode_image(file) -> np.ndarray:
         raise InvalidImage(f"The image has too many pixels (the limit is {MAX_PIXELS / 1e6:.0f} megapixels).") from error
     except (OSError, ValueError, SyntaxError, EOFError, Image.UnidentifiedImageError) as error:
         raise InvalidImage("The file is not a readable image (it may be truncated or in an unsupported format).") from error
-
-
-MAX_ASPECT = 50  # a strip more elongated than this cannot show a digit
 
 
 def check_size(width: int, height: int) -> None:
