@@ -6,7 +6,7 @@ their centre of mass at the centre. Everything here serves to produce exactly
 that from a sketchpad layer, a webcam shot or a photo of paper:
 
     alpha -> [background removal] -> gray -> polarity -> CLAHE -> denoise
-    -> flatten background -> threshold -> morphology -> detect digit -> crop
+    -> flatten background -> threshold with hysteresis -> morphology -> detect digit -> crop
     -> stroke width -> 20x20 box -> 28x28 centred by mass
 
 Each function takes and returns arrays; ``preprocess`` runs them and records
@@ -31,6 +31,7 @@ DIGIT_SIDE = 96  # the cropped digit is normalized at this scale before the fina
 STROKE_RATIO = 0.155  # MNIST stroke width / the digit's longer side: median over the training set (5-95%: 0.11-0.26)
 MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened background
 INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
+HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to this fraction of the ink level
 MAX_OUTLINES = 12  # outer edges and holes of the detected digit (an 8 has three); noise has hundreds
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 BLANK = "The image looks blank: no digit found. Write one digit in dark ink on light paper (or light on dark)."
@@ -101,7 +102,7 @@ def is_light_background(gray: np.ndarray) -> bool:
 
     A plain background (a canvas, a scan, a digital drawing) shows at the frame
     as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
-    background is what a median filter a fifth of the image wide sees, which
+    background is what a median filter half the image wide sees, which
     follows uneven lighting, and the ink is what departs from it most, either
     brighter or darker; squared, so that strong ink outweighs soft shadows.
     The outer eighth of a photo is left out: the table and the sheet's rim show there.
@@ -118,7 +119,7 @@ def is_light_background(gray: np.ndarray) -> bool:
     # The inner part of a photo: its edges are where the table and the paper's rim show.
     h, w = small.shape
     inner = np.ascontiguousarray(small[h // 8 : h - h // 8, w // 8 : w - w // 8]) if min(h, w) >= 16 else small
-    k = max(3, int(min(inner.shape) * 0.2) | 1)
+    k = max(3, int(min(inner.shape) * 0.5) | 1)  # wider than the thickest stroke: the median stays paper
     residual = inner.astype(np.float32) - cv2.medianBlur(inner, k)
     return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
 
@@ -174,8 +175,9 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return cv2.subtract(gray, background)
 
 
-def threshold(gray: np.ndarray) -> np.ndarray:
-    """Binarize ink: above Otsu's level, above INK_FRACTION of the ink's own brightness, and above MIN_CONTRAST.
+def ink_level(gray: np.ndarray) -> float:
+    """The gray level that separates ink from background: Otsu's, at least INK_FRACTION of the ink's
+    own brightness, and at least MIN_CONTRAST.
 
     Otsu alone splits background from "everything else", which on notebook paper
     includes the faint ruled lines; relative to the ink (the 99th percentile of
@@ -184,8 +186,33 @@ def threshold(gray: np.ndarray) -> np.ndarray:
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     candidates = gray[gray >= MIN_CONTRAST]
     ink = float(np.percentile(candidates, 99)) if candidates.size else 0.0
-    _, mask = cv2.threshold(gray, max(level, INK_FRACTION * ink, MIN_CONTRAST), 255, cv2.THRESH_BINARY)
-    return mask
+    return max(level, INK_FRACTION * ink, MIN_CONTRAST)
+
+
+def binarize(gray: np.ndarray, level: float) -> np.ndarray:
+    """255 where ``gray`` is above ``level``, else 0."""
+    return cv2.threshold(gray, level, 255, cv2.THRESH_BINARY)[1]
+
+
+def threshold(gray: np.ndarray) -> np.ndarray:
+    """Binarize ink at ``ink_level``."""
+    return binarize(gray, ink_level(gray))
+
+
+def hysteresis(strong: np.ndarray, weak: np.ndarray, reach: int = 4) -> np.ndarray:
+    """``strong`` grown through ``weak`` by at most ``reach`` pixels: gaps in a faint stroke close.
+
+    A thin pen stroke, blurred by the camera, dips below the ink level along the way:
+    the strict mask breaks it into pieces, a lenient one keeps it whole but also
+    picks up shading. Growing the strict mask a few pixels through the lenient one
+    bridges the dips without reaching the shading further away. Only what is in
+    ``weak`` is kept, so that whatever was erased from it (ruled lines) stays erased.
+    """
+    grown = cv2.bitwise_and(strong, weak)
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(reach):
+        grown = cv2.bitwise_and(cv2.dilate(grown, kernel), weak)
+    return grown
 
 
 def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
@@ -428,10 +455,12 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
 
     if int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
         raise NoDigitFound(BLANK)
-    mask = threshold(gray)
-    steps.append(("threshold", mask))
+    level = ink_level(gray)
+    weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
     if settings.remove_lines:
-        mask = remove_ruled_lines(mask)
+        weak = remove_ruled_lines(weak)
+    mask = hysteresis(binarize(gray, level), weak)
+    steps.append(("threshold (hysteresis)", mask))
     mask = clean_mask(mask)
     steps.append(("morphology", mask))
 

@@ -127,6 +127,26 @@ def test_is_light_background_with_a_digit_that_fills_the_frame(first_of_each_cla
     assert not P.is_light_background((20 + 220 * field).astype(np.uint8))
 
 
+@pytest.mark.parametrize("label", [3, 8])
+def test_is_light_background_with_a_bold_digit_in_a_photo(first_of_each_class, label):
+    """A thick marker digit half the photo tall, a lighting gradient and a dark table around the sheet.
+
+    Its strokes are a tenth of the image wide: a background estimate narrower than
+    that sees ink, and the polarity flips.
+    """
+    mask = digit_mask(first_of_each_class[label], 240, np.random.default_rng(0), thickness=0.06)
+    field = np.zeros((480, 640), np.float32)
+    h, w = mask.shape
+    field[(480 - h) // 2 : (480 - h) // 2 + h, 200 : 200 + w] = mask
+    light = np.linspace(1.0, 0.6, 640, dtype=np.float32)[None, :]
+    table = np.full((480, 640), 40, np.float32)
+    table[30:450, 40:600] = 230
+    photo = (table * light * (1 - 0.85 * field)).astype(np.uint8)
+    assert P.is_light_background(photo)
+    board = (20 + 200 * field) * light
+    assert not P.is_light_background(board.astype(np.uint8))
+
+
 def test_ink_bright_makes_the_ink_bright_in_both_polarities(digit_on_canvas):
     ink = digit_on_canvas > 0.5
     for gray in ((235 - 215 * digit_on_canvas).astype(np.uint8), (25 + 215 * digit_on_canvas).astype(np.uint8)):
@@ -194,6 +214,29 @@ def test_threshold_keeps_the_ink_and_drops_faint_ruled_lines(digit_on_canvas):
     assert (mask[ink] == 255).mean() > 0.98
     lines = (gray == 60) & (digit_on_canvas < 0.01)
     assert not mask[lines].any()
+
+
+def test_hysteresis_mends_a_faint_stretch_of_a_stroke_but_ignores_distant_shading():
+    gray = np.zeros((200, 300), np.uint8)
+    cv2.line(gray, (40, 100), (160, 100), 200, 3)  # a stroke ...
+    gray[95:106, 95:103] = np.minimum(gray[95:106, 95:103], 70)  # ... with a faint stretch in the middle
+    gray[20:60, 220:280] = 70  # shading as faint as that stretch, away from the ink
+    level = P.ink_level(gray)
+    strong, weak = P.binarize(gray, level), P.binarize(gray, P.HYSTERESIS * level)
+    assert blob_count(strong) == 2, "the strict threshold alone breaks the stroke"
+    mended = P.hysteresis(strong, weak)
+    assert blob_count(mended) == 1
+    assert not mended[20:60, 220:280].any()
+    assert not mended[weak == 0].any()
+    assert (mended[strong > 0] == 255).all()
+
+
+def test_hysteresis_keeps_what_was_erased_from_the_weak_mask_erased():
+    strong = np.zeros((50, 50), np.uint8)
+    strong[10:40, 24:27] = 255
+    weak = strong.copy()
+    weak[20:25] = 0  # a ruled line removed across the stroke, and its strong pixels with it
+    assert not P.hysteresis(strong, weak)[20:25].any()
 
 
 @pytest.mark.parametrize(
@@ -427,7 +470,8 @@ def test_preprocess_records_every_step_as_uint8_images(first_of_each_class):
     processed = P.preprocess(gray, "webcam")
     captions = [caption for caption, _ in processed.steps]
     assert captions[0] == "input" and captions[-1] == "28x28, centred by mass"
-    for caption in ("gray, ink made bright", "CLAHE", "denoised", "background flattened", "threshold", "digit detected"):
+    expected = ("gray, ink made bright", "CLAHE", "denoised", "background flattened", "threshold (hysteresis)", "digit detected")
+    for caption in expected:
         assert caption in captions
     for _, step in processed.steps:
         assert step.dtype == np.uint8 and step.ndim in (2, 3)
