@@ -135,18 +135,22 @@ def ink_bright(gray: np.ndarray) -> np.ndarray:
 
 
 def resize_to_work_size(image: np.ndarray) -> np.ndarray:
-    """Shrink large photos to WORK_SIDE and enlarge tiny images to MIN_SIDE (longer side)."""
+    """Shrink large photos to WORK_SIDE and enlarge tiny images to MIN_SIDE (longer side).
+
+    Shrinking averages whole blocks of pixels first (INTER_AREA by an integer factor is
+    fast), then interpolates the remaining factor below 2, where linear loses nothing:
+    INTER_AREA by a fractional factor costs ten times more.
+    """
     side = max(image.shape[:2])
-    if side > WORK_SIDE:
-        scale = WORK_SIDE / side
-        interpolation = cv2.INTER_AREA
-    elif side < MIN_SIDE:
-        scale = MIN_SIDE / side
-        interpolation = cv2.INTER_LINEAR
-    else:
+    if MIN_SIDE <= side <= WORK_SIDE:
         return image
+    scale = WORK_SIDE / side if side > WORK_SIDE else MIN_SIDE / side
+    block = int(1 / scale)
+    if block >= 2:
+        image = cv2.resize(image, None, fx=1 / block, fy=1 / block, interpolation=cv2.INTER_AREA)
+        scale *= block
     size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-    return cv2.resize(image, size, interpolation=interpolation)
+    return image if size == image.shape[1::-1] else cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
 
 
 # --- enhancement and binarization ----------------------------------------------------------
@@ -296,8 +300,7 @@ def find_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[np.ndarray, tu
     # Noise and clutter leave many shapes of which the "digit" is just one.
     if areas[keep].sum() < 0.25 * areas[framed & (areas >= min_area)].sum():
         raise NoDigitFound("The image is too noisy or busy to find one digit: use a plain background, in good light.")
-    chosen = np.flatnonzero(keep) + 1
-    digit_mask = np.isin(labels, chosen).astype(np.uint8) * 255
+    digit_mask = np.concatenate([[0], np.where(keep, 255, 0)]).astype(np.uint8)[labels]  # label -> 0 or 255
 
     box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
     validate_digit(digit_mask, box, touching_border=bool(touches[keep].any()), reject_border=reject_border)

@@ -155,6 +155,30 @@ def test_ink_bright_makes_the_ink_bright_in_both_polarities(digit_on_canvas):
         assert bright[~ink].mean() < 50
 
 
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ((960, 1280, 3), (480, 640, 3)),  # an integer factor
+        ((768, 1024, 3), (480, 640, 3)),  # a fractional one
+        ((2000, 3000), (427, 640)),  # both: a block average by 4, then the rest
+        ((28, 28), (128, 128)),  # an MNIST-sized upload is enlarged
+        ((400, 300, 4), (400, 300, 4)),  # within bounds: untouched
+    ],
+)
+def test_resize_to_work_size_keeps_the_aspect_and_the_content(shape, expected):
+    image = np.zeros(shape, np.uint8)
+    h, w = shape[:2]
+    image[h // 4 : h // 2, w // 4 : w // 2] = 200  # a bright block a quarter of each side
+    resized = P.resize_to_work_size(image)
+    assert resized.shape == expected and resized.dtype == np.uint8
+    if shape == expected:
+        assert resized is image
+    bright = resized.reshape(expected[0], expected[1], -1)[:, :, 0] > 100
+    ys, xs = np.nonzero(bright)
+    assert abs(ys.min() / expected[0] - 0.25) < 0.02 and abs(ys.max() / expected[0] - 0.5) < 0.02
+    assert abs(xs.min() / expected[1] - 0.25) < 0.02 and abs(xs.max() / expected[1] - 0.5) < 0.02
+
+
 # --- enhancement and binarization ----------------------------------------------------------
 
 
