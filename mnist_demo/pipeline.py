@@ -100,7 +100,9 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 def is_light_background(gray: np.ndarray) -> bool:
     """True for dark ink on light paper, False for light chalk on a dark board.
 
-    A plain background (a canvas, a scan, a digital drawing) shows at the frame
+    A drawing (a canvas, a digital image) has two levels, ink and background, and
+    the background is the commoner one, however far a bold digit spreads to the edges.
+    A plain background (a scan) shows at the frame
     as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
     background is what a median filter half the image wide sees, which
     follows uneven lighting, and the ink is what departs from it most, either
@@ -108,6 +110,11 @@ def is_light_background(gray: np.ndarray) -> bool:
     The outer eighth of a photo is left out: the table and the sheet's rim show there.
     """
     small = downscaled(gray)
+    dark, light = np.percentile(small, (1, 99))
+    if light - dark >= 4 * MIN_CONTRAST:
+        near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
+        if np.mean(near_dark | near_light) >= 0.9:
+            return int(np.count_nonzero(near_light)) > int(np.count_nonzero(near_dark))
     edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
     frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
     level = float(np.median(frame))

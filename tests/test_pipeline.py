@@ -127,6 +127,16 @@ def test_is_light_background_with_a_digit_that_fills_the_frame(first_of_each_cla
     assert not P.is_light_background((20 + 220 * field).astype(np.uint8))
 
 
+def test_is_light_background_with_a_bold_drawing_that_runs_off_the_canvas():
+    """A marker-thick 0 taller than the canvas: its ink covers a third of the frame and most of the middle."""
+    ink = np.zeros((512, 512), np.uint8)
+    cv2.ellipse(ink, (256, 256), (190, 290), 0, 0, 360, 255, 110, lineType=cv2.LINE_AA)
+    frame = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    assert np.mean(frame > 127) > 0.2 and np.mean(ink > 127) < 0.5
+    assert P.is_light_background(255 - ink)
+    assert not P.is_light_background(ink)
+
+
 @pytest.mark.parametrize("label", [3, 8])
 def test_is_light_background_with_a_bold_digit_in_a_photo(first_of_each_class, label):
     """A thick marker digit half the photo tall, a lighting gradient and a dark table around the sheet.
