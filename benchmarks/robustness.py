@@ -62,6 +62,7 @@ def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np
         "plain_mnist": (plain == labels).mean(),
         "no_digit": len(images) - len(found),
         "ms_per_image": 1000 * seconds / len(images),
+        "wrong": np.flatnonzero(~correct).tolist(),  # positions in this set (generator seed [seed_base, set, i])
     }
 
 
@@ -72,7 +73,7 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--model", default=None, help="model path (default: the app's model resolution)")
     parser.add_argument("--data", default=None, help="MNIST .npz (default: $MNIST_NPZ, else Keras download)")
-    parser.add_argument("--show-errors", action="store_true", help="list the indices the pipeline got wrong")
+    parser.add_argument("--show-errors", action="store_true", help="list the images the pipeline got wrong or found no digit in")
     args = parser.parse_args()
 
     (_, _), (x_test, y_test) = load_mnist(args.data)
@@ -86,6 +87,8 @@ def main() -> None:
             f"{r['set']:<8} {r['n']:>6} {r['pipeline']:>9.2%} {r['pipeline_tta']:>7.2%} {r['naive']:>7.2%} "
             f"{r['plain_mnist']:>7.2%} {r['no_digit']:>9} {r['ms_per_image']:>7.1f}"
         )
+        if args.show_errors:
+            print(f"  wrong or not found ({name}, positions i of seed [{args.seed_base}, set, i]): {r['wrong']}")
 
 
 if __name__ == "__main__":
