@@ -2,17 +2,20 @@
 
 Run it with `python app.py` (http://localhost:7860). Only the interface lives
 here; the pipeline, the model and the inference are in the mnist_demo package.
+The same server answers `gradio_client` (the typed endpoints below) and MCP clients.
 """
 
 from __future__ import annotations
 
-import functools
+import html
 import json
 import logging
 import os
 import random
+import threading
 import time
 from pathlib import Path
+from typing import Literal
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 # Gradio's queue keeps a record of the last events for its monitoring page and, by default, rebuilds
@@ -24,20 +27,24 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 import cv2  # noqa: E402
 import gradio as gr  # noqa: E402
 import numpy as np  # noqa: E402
+from gradio.data_classes import FileData  # noqa: E402
 
-from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound  # noqa: E402
+from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction, background  # noqa: E402
 from mnist_demo.data import load_samples  # noqa: E402
 from mnist_demo.images import MAX_FILE_BYTES  # noqa: E402
 from mnist_demo.loading import MODELS_DIR  # noqa: E402
 from mnist_demo.model import layer_table  # noqa: E402
-from mnist_demo.pipeline import SOURCES  # noqa: E402
+from mnist_demo.recognizer import PredictionDict  # noqa: E402
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 BADGE_COLOURS = {"Excellent": "#15803d", "Good": "#0e7490", "Average": "#b45309", "Poor": "#b91c1c"}
 CONCURRENCY = int(os.environ.get("MNIST_DEMO_CONCURRENCY", "4"))
+QUEUE_SIZE = 128
+GALLERY_SIDE = 240  # steps are shown at most this large: the gallery's tiles are smaller still
 
 SAMPLES = load_samples()  # a few hundred MNIST test images shipped in examples/
 UNEXPECTED = "Something went wrong with this image. Please try another one."
+Source = Literal["sketch", "webcam", "upload", "mnist"]
 
 log = logging.getLogger("mnist_demo.app")
 
@@ -57,12 +64,35 @@ class UploadImage(gr.Image):
             return str(payload.path) if payload is not None and payload.path else None
 
 
+# --- one error path for the page and the API -------------------------------------------------
+
+
+def run(rec: DigitRecognizer, image, source: str, tta: bool, remove_background: bool, steps: bool) -> Prediction | ValueError:
+    """The recognizer's answer, or the problem as an exception object (never raised from here).
+
+    An expected problem (a blank canvas, a broken file) is one log line; an
+    unforeseen failure is logged with its traceback and becomes a polite message.
+    """
+    try:
+        return rec.predict(image, source=source, tta=tta, remove_background=remove_background, steps=steps)
+    except (NoDigitFound, InvalidImage) as problem:
+        log.info("refused (source=%s): %s", source, problem)
+        return problem
+    except Exception:  # noqa: BLE001 - an unforeseen failure is logged, and the server keeps serving
+        log.exception("prediction failed (source=%s)", source)
+        return ValueError(UNEXPECTED)
+
+
 # --- formatting a prediction for the page ----------------------------------------------------
 
 
-def enlarge(image: np.ndarray, min_side: int = 196) -> np.ndarray:
-    """Nearest-neighbour enlargement so that a 28x28 step is visible in the gallery."""
-    factor = max(1, min_side // max(image.shape[:2]))
+def for_display(image: np.ndarray, side: int = GALLERY_SIDE) -> np.ndarray:
+    """Steps as the gallery shows them: large ones (a full photo) shrunk, 28x28 ones enlarged crisply."""
+    longer = max(image.shape[:2])
+    if longer > side:
+        step = -(-longer // side)  # ceil: a strided view, no resampling cost
+        return image[::step, ::step]
+    factor = side // longer
     return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1) if factor > 1 else image
 
 
@@ -75,124 +105,91 @@ def badge_html(quality) -> str:
     )
 
 
-def for_display(image: np.ndarray, max_side: int = 640) -> np.ndarray:
-    """Steps as the gallery shows them: small ones enlarged, large ones (a full photo) shrunk."""
-    step = max(1, -(-max(image.shape[:2]) // max_side))  # ceil: keeps WebP and the page light
-    return enlarge(image[::step, ::step])
+def gallery_of(steps: list[tuple[str, np.ndarray]]) -> list[tuple[np.ndarray, str]]:
+    return [(for_display(image), caption) for caption, image in steps]
 
 
-def show(pred, seconds: float):
+def show(pred: Prediction, seconds: float):
     """Outputs of every input tab: label, gallery, badge, status line."""
     label = {str(digit): probability for digit, probability in enumerate(pred.probabilities)}
-    gallery = [(for_display(image), caption) for caption, image in pred.steps]
-    status = f"Predicted **{pred.label}** in {seconds * 1000:.0f} ms."
-    status += "".join(f"\n\n⚠️ {warning}" for warning in pred.warnings)
-    return label, gallery, badge_html(pred.quality), status
+    if pred.is_digit:
+        status = f"Predicted **{pred.label}** in {seconds * 1000:.0f} ms."
+    else:
+        status = (
+            f"<span class='not-digit-note'>This doesn't look like a digit</span> "
+            f"(digit score {pred.digit_score:.2f}); the best guess, {pred.label}, is greyed out."
+        )
+    notes = [w for w in pred.warnings if not w.startswith("This doesn't look like a digit")]
+    status += "".join(f"\n\n<span class='warning'>Note:</span> {html.escape(w)}" for w in notes)
+    return label, gallery_of(pred.steps), badge_html(pred.quality), status
 
 
-def show_problem(message: str):
-    """Outputs when there is nothing to predict: the message in the page, everything else cleared."""
-    return None, [], "", f"ℹ️ {message}"
+def show_problem(problem: Exception | str):
+    """Outputs when there is nothing to predict: the reason, and the steps up to where it stopped."""
+    steps = getattr(problem, "steps", [])
+    return None, gallery_of(steps), "", f"<span class='info'>Info:</span> {problem}"
 
 
 def recognize(rec: DigitRecognizer, image, source: str, tta: bool = False, remove_background: bool = False):
-    """Run the recognizer and format the result; bad input becomes a friendly message, never a traceback."""
     if image is None:
         return show_problem("Nothing to recognize yet: " + ("draw a digit." if source == "sketch" else "add an image."))
     started = time.perf_counter()
-    try:
-        pred = rec.predict(image, source=source, tta=tta, remove_background=remove_background)
-    except (NoDigitFound, InvalidImage) as problem:
-        return show_problem(str(problem))
-    except Exception:  # noqa: BLE001 - an unforeseen failure is logged, and the page stays usable
-        log.exception("prediction failed (source=%s)", source)
-        return show_problem(UNEXPECTED)
-    return show(pred, time.perf_counter() - started)
+    result = run(rec, image, source, tta, remove_background, steps=True)
+    if isinstance(result, Exception):
+        return show_problem(result)
+    return show(result, time.perf_counter() - started)
 
 
-# --- event handlers (the recognizer is bound in build_demo) -----------------------------------
-
-
-def bind(handler, rec: DigitRecognizer):
-    """``handler`` with the recognizer filled in; its name and docstring stay for the API page."""
-    bound = functools.partial(handler, rec)
-    bound.__name__, bound.__doc__ = handler.__name__, handler.__doc__
-    return bound
-
-
-def recognize_sketch(rec: DigitRecognizer, editor: dict | None, tta: bool):
-    composite = None if editor is None else editor.get("composite")
-    if composite is None or not np.asarray(composite).any():
-        return show_problem("Draw a digit on the canvas.")
-    return recognize(rec, composite, "sketch", tta)
-
-
-def recognize_webcam(rec: DigitRecognizer, image, tta: bool, remove_background: bool):
-    return recognize(rec, image, "webcam", tta, remove_background)
-
-
-def recognize_upload(rec: DigitRecognizer, path, tta: bool, remove_background: bool):
-    return recognize(rec, path, "upload", tta, remove_background)
-
-
-def recognize_sample(rec: DigitRecognizer, index: float, tta: bool):
-    """An MNIST test image from the shipped samples, with its true label."""
+def sample_outputs(rec: DigitRecognizer, index: float | None, tta: bool):
+    """An MNIST test image from the shipped samples, with its true label; an index out of range is clamped and said."""
     images, labels, test_indices = SAMPLES
-    index = int(np.clip(index or 0, 0, len(images) - 1))
+    wanted = int(index) if index is not None and np.isfinite(index) else 0
+    index = int(np.clip(wanted, 0, len(images) - 1))
     outputs = recognize(rec, images[index], "mnist", tta)
     predicted = max(outputs[0], key=outputs[0].get) if outputs[0] else None
-    verdict = "✅ correct" if predicted == str(labels[index]) else "❌ wrong"
+    verdict = "<span class='right'>correct</span>" if predicted == str(labels[index]) else "<span class='wrong'>wrong</span>"
     truth = f"MNIST test image #{test_indices[index]} · true label **{labels[index]}** · predicted **{predicted}** · {verdict}"
-    return (enlarge(images[index], 196), truth, *outputs)
-
-
-def random_sample(rec: DigitRecognizer, tta: bool):
-    index = random.randrange(len(SAMPLES[0]))
-    return (index, *recognize_sample(rec, index, tta))
-
-
-def predict_api(rec: DigitRecognizer, image: str, source: str = "upload", tta: bool = False) -> dict:
-    """Recognize the digit in an image file: label, top-3 and quality as JSON."""
-    if image is None:
-        raise gr.Error("No image was sent.")
-    if source not in SOURCES:
-        raise gr.Error(f"source must be one of {', '.join(SOURCES)}.")
-    try:
-        return rec.predict(image, source=source, tta=bool(tta)).as_dict()
-    except (NoDigitFound, InvalidImage) as problem:
-        raise gr.Error(str(problem)) from None
-    except Exception:  # noqa: BLE001 - logged; the client gets a message, not a stack trace
-        log.exception("API prediction failed (source=%s)", source)
-        raise gr.Error(UNEXPECTED) from None
+    if wanted != index:
+        truth = f"There are {len(images)} samples (0-{len(images) - 1}): showing #{index}.\n\n" + truth
+    return (index, for_display(images[index], 196), truth, *outputs)
 
 
 # --- the page ------------------------------------------------------------------------------------
 
 
 def result_panel(tab: str):
-    """The outputs every input tab shares, created afresh for each tab."""
+    """The outputs every input tab shares, created afresh for each tab (in a column the caller opened)."""
     label = gr.Label(num_top_classes=3, label="Top 3", elem_id=f"{tab}-label")
-    badge = gr.HTML(label="Input quality")
     status = gr.Markdown(elem_id=f"{tab}-status")
-    gallery = gr.Gallery(label="Pipeline steps", columns=4, height="auto", object_fit="contain", preview=False)
+    badge = gr.HTML(label="Input quality")
+    gallery = gr.Gallery(
+        label="Pipeline steps",
+        columns=4,
+        height="auto",
+        object_fit="contain",
+        preview=False,
+        format="png",
+        elem_id=f"{tab}-gallery",
+    )
     return label, gallery, badge, status
 
 
-def photo_tab(tab: str, make_image, handler, predicts: dict, examples: list[str] | None = None) -> None:
+def photo_tab(tab: str, make_image, handler, rembg_boxes: list, examples: list[str] | None = None) -> None:
     """The Webcam and Upload tabs: an image, TTA and background-removal toggles, the result panel."""
     with gr.Row():
         with gr.Column():
             image = make_image()
             tta = gr.Checkbox(label="Test-time augmentation")
-            remove_bg = gr.Checkbox(label="Remove background (rembg)")
+            remove_bg = gr.Checkbox(label="Remove background (rembg): checking...", interactive=False)
+            rembg_boxes.append(remove_bg)
             button = gr.Button("Recognize", variant="primary")
             if examples:
                 gr.Examples(examples, inputs=image, label="Examples (click one)")
-        with gr.Column():
+        with gr.Column(elem_classes=["result"]):
             outputs = result_panel(tab)
     inputs = [image, tta, remove_bg]
-    image.change(handler, inputs, outputs, api_name=f"{tab}_changed", api_visibility="private", **predicts)
-    button.click(handler, inputs, outputs, api_name=f"recognize_{tab}", **predicts)
+    image.change(handler, inputs, outputs, api_name=f"{tab}_changed", api_visibility="private", concurrency_id="predict")
+    button.click(handler, inputs, outputs, api_name=f"recognize_{tab}", concurrency_id="predict")
 
 
 def model_tab(recognizer: DigitRecognizer) -> None:
@@ -200,10 +197,15 @@ def model_tab(recognizer: DigitRecognizer) -> None:
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
     gr.Markdown(f"**Model:** {recognizer.origin}")
     if metrics:
+        calibration = (
+            f" · calibrated (temperature {metrics['temperature']}, ECE {metrics['test_ece']:.2%})"
+            if "temperature" in metrics
+            else ""
+        )
         gr.Markdown(
             f"Test accuracy **{metrics['test_accuracy']:.2%}** ({metrics['test_errors']} errors in 10,000) · "
             f"{metrics['parameters']:,} parameters · {metrics['epochs']} epochs in {metrics['training_seconds'] / 60:.0f} min on "
-            f"{metrics['machine']} · trained {metrics['date']}"
+            f"{metrics['machine']} · trained {metrics['date']}{calibration}"
         )
     gr.Dataframe(
         value=layer_table(recognizer.model),
@@ -211,27 +213,90 @@ def model_tab(recognizer: DigitRecognizer) -> None:
         label="Architecture",
         interactive=False,
     )
-    with gr.Row():
-        for name, caption in (("training_curves.png", "Training curves"), ("confusion_matrix.png", "Confusion matrix")):
-            if (MODELS_DIR / name).is_file():
-                gr.Image(str(MODELS_DIR / name), label=caption, interactive=False)
-    if (MODELS_DIR / "misclassified.png").is_file():
-        gr.Image(str(MODELS_DIR / "misclassified.png"), label="Misclassified test images", interactive=False)
+    figures = [
+        ("training_curves.png", "Training curves"),
+        ("reliability.png", "Reliability (calibration)"),
+        ("confusion_matrix.png", "Confusion matrix"),
+        ("misclassified.png", "Misclassified test images"),
+    ]
+    for name, caption in figures:
+        if (MODELS_DIR / name).is_file():
+            gr.Markdown(f"### {caption}")
+            gr.Image(str(MODELS_DIR / name), show_label=False, interactive=False, elem_classes=["figure"])
     if metrics:
         gr.JSON(metrics, label="metrics.json")
 
 
 def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
-    # Every handler that predicts shares one concurrency group: the limit is for the whole server.
-    predicts = {"concurrency_id": "predict"}
+    """The whole app, queue and limits included: serve it with ``demo.launch(**LAUNCH)`` or mount it."""
+    # Requests already run side by side; OpenCV's own thread pool on top of that only adds
+    # hand-offs (a fifth more CPU per image on 2 cores) and takes the cores the server needs.
+    cv2.setNumThreads(1)
+    # Whether background removal can work here is found out once, in the background.
+    rembg_probe = threading.Thread(target=background.probe, name="rembg-probe", daemon=True)
+    rembg_probe.start()
     examples = sorted(str(p) for p in EXAMPLES_DIR.glob("*") if p.suffix in (".png", ".jpg"))
+
+    # --- the API: typed functions, one error path with the page ---
+    def predict(image: FileData, source: Source = "upload", tta: bool = False) -> PredictionDict:
+        """Recognize the handwritten digit in an image: a photo or scan of one digit, a drawing, or a 28x28 MNIST image.
+
+        Args:
+            image: the picture (PNG, JPEG, WebP, GIF, BMP or TIFF, at most 10 MB): one digit, dark on light or light on dark.
+            source: where the picture comes from: "sketch" (a drawing on a canvas), "webcam" or "upload"
+                (a photo or scan), "mnist" (a 28x28 MNIST image).
+            tta: test-time augmentation: average the model over five slightly rotated copies (slower, sometimes steadier).
+        Returns:
+            label: the likeliest digit, 0-9. is_digit: false when the picture shows something other than a digit
+            (a letter, a symbol, a scribble, noise), and then label is only a best guess. digit_score: 0-1, how
+            digit-like. top3: digits with calibrated probabilities. quality: contrast, size and aspect ratio of the
+            input, with a badge. box: x, y, w, h of the digit in the picture. reasons, warnings: codes and messages
+            about doubts. A blank picture or a broken file is an error whose message says what to do.
+        """
+        if image is None:
+            raise gr.Error("No image was sent.", print_exception=False)
+        path = image["path"] if isinstance(image, dict) else getattr(image, "path", image)
+        result = run(recognizer, path, source, bool(tta), False, steps=False)
+        if isinstance(result, Exception):
+            raise gr.Error(str(result), print_exception=False)
+        return result.as_dict()
+
+    def recognize_sketch(editor: dict | None, tta: bool):
+        """The Sketchpad's answer: top-3, pipeline steps, quality badge and status, from the canvas's layers."""
+        composite = None if editor is None else editor.get("composite")
+        if composite is None or not np.asarray(composite).any():
+            return show_problem("Draw a digit on the canvas.")
+        return recognize(recognizer, composite, "sketch", tta)
+
+    def recognize_webcam(image: np.ndarray | None, tta: bool, remove_background: bool):
+        """The Webcam tab's answer for a snapshot."""
+        return recognize(recognizer, image, "webcam", tta, remove_background)
+
+    def recognize_upload(path: str | None, tta: bool, remove_background: bool):
+        """The Upload tab's answer for an image file."""
+        return recognize(recognizer, path, "upload", tta, remove_background)
+
+    def recognize_sample(index: float, tta: bool):
+        """One of the shipped MNIST test images (index 0-299), with its true label."""
+        return sample_outputs(recognizer, index, tta)[1:]
+
+    def random_sample(tta: bool):
+        return sample_outputs(recognizer, random.randrange(len(SAMPLES[0])), tta)
+
+    def rembg_status():
+        rembg_probe.join(timeout=background.PROBE_SECONDS + 2)
+        ready, reason = background.availability()
+        text = "Remove background (rembg)" if ready else f"Remove background: unavailable ({reason})"
+        return [gr.Checkbox(label=text, interactive=ready, value=False) for _ in rembg_boxes]
 
     with gr.Blocks(title="MNIST digit recognizer", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(
-            "# ✍️ Handwritten digit recognizer\n"
+            "# Handwritten digit recognizer\n"
             "Draw a digit, take a photo of one written on paper, or upload a picture. "
-            "The image is cleaned up into an MNIST-style 28×28 digit (every step is shown) and a CNN reads it."
+            "The image is cleaned up into an MNIST-style 28×28 digit (every step is shown) and a CNN reads it; "
+            "it also says when it is not looking at a digit."
         )
+        rembg_boxes: list[gr.Checkbox] = []
         with gr.Tabs():
             with gr.Tab("Sketchpad", id="sketch"):
                 with gr.Row():
@@ -241,7 +306,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                             type="numpy",
                             image_mode="RGBA",
                             canvas_size=(448, 448),
-                            brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
+                            brush=gr.Brush(default_size=28, colors=["#000000"], color_mode="fixed"),
                             layers=False,
                             elem_id="sketchpad",
                         )
@@ -249,30 +314,29 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                         with gr.Row():
                             sketch_button = gr.Button("Recognize", variant="primary")
                             sketch_clear = gr.ClearButton(value="Clear")
-                    with gr.Column():
+                    with gr.Column(elem_classes=["result"]):
                         sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
                 sketch.change(
-                    bind(recognize_sketch, recognizer),
+                    recognize_sketch,
                     inputs,
                     sketch_out,
                     trigger_mode="always_last",
                     show_progress="hidden",
                     api_name="sketch_changed",
                     api_visibility="private",
-                    **predicts,
+                    concurrency_id="predict",
                 )
-                sketch_button.click(
-                    bind(recognize_sketch, recognizer), inputs, sketch_out, api_name="recognize_sketch", **predicts
-                )
+                sketch_button.click(recognize_sketch, inputs, sketch_out, api_name="recognize_sketch", concurrency_id="predict")
                 sketch_clear.add([sketch, *sketch_out])
+                sketch_clear.click(None, js=SELECT_BRUSH_JS)
 
             with gr.Tab("Webcam", id="webcam"):
                 photo_tab(
                     "webcam",
                     lambda: gr.Image(sources=["webcam"], type="numpy", label="Hold a written digit up to the camera"),
-                    bind(recognize_webcam, recognizer),
-                    predicts,
+                    recognize_webcam,
+                    rembg_boxes,
                 )
 
             with gr.Tab("Upload", id="upload"):
@@ -281,97 +345,100 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     lambda: UploadImage(
                         sources=["upload", "clipboard"], type="filepath", image_mode=None, label="A picture of one digit"
                     ),
-                    bind(recognize_upload, recognizer),
-                    predicts,
+                    recognize_upload,
+                    rembg_boxes,
                     examples,
                 )
 
             with gr.Tab("MNIST samples", id="mnist"):
                 with gr.Row():
                     with gr.Column():
-                        sample_index = gr.Number(
-                            value=0,
-                            precision=0,
-                            minimum=0,
-                            maximum=len(SAMPLES[0]) - 1,
-                            label=f"Sample (0-{len(SAMPLES[0]) - 1})",
-                        )
+                        sample_index = gr.Number(value=0, precision=0, label=f"Sample (0-{len(SAMPLES[0]) - 1})")
                         sample_tta = gr.Checkbox(label="Test-time augmentation")
                         with gr.Row():
                             sample_button = gr.Button("Show this one")
                             random_button = gr.Button("Random sample", variant="primary")
                         sample_image = gr.Image(label="MNIST test image", interactive=False, height=220)
                         sample_truth = gr.Markdown(elem_id="sample-truth")
-                    with gr.Column():
+                    with gr.Column(elem_classes=["result"]):
                         sample_out = result_panel("sample")
-                sample_outputs = [sample_image, sample_truth, *sample_out]
+                shown = [sample_image, sample_truth, *sample_out]
                 sample_button.click(
-                    bind(recognize_sample, recognizer),
-                    [sample_index, sample_tta],
-                    sample_outputs,
-                    api_name="recognize_sample",
-                    **predicts,
+                    recognize_sample, [sample_index, sample_tta], shown, api_name="recognize_sample", concurrency_id="predict"
                 )
                 random_button.click(
-                    bind(random_sample, recognizer),
+                    random_sample,
                     [sample_tta],
-                    [sample_index, *sample_outputs],
+                    [sample_index, *shown],
                     api_name="random_sample",
                     api_visibility="private",
+                    concurrency_id="predict",
                 )
 
             with gr.Tab("Model", id="model"):
                 model_tab(recognizer)
 
-        # The JSON API: an image file, the source and the TTA flag in; label, top-3 and quality out.
-        with gr.Row(visible=False):
-            # A plain file, not gr.Image: the file reaches mnist_demo undecoded, so its size
-            # and pixel limits apply and a broken file gets our message, not Gradio's.
-            api_image = gr.File(file_types=["image"], type="filepath", label="image")
-            api_source = gr.Dropdown(list(SOURCES), value="upload", label="source")
-            api_tta = gr.Checkbox(label="tta")
-            api_result = gr.JSON(label="prediction")
-            api_button = gr.Button()
-        api_button.click(
-            bind(predict_api, recognizer), [api_image, api_source, api_tta], api_result, api_name="predict", **predicts
-        )
-
+        gr.api(predict, api_name="predict", concurrency_id="predict")
         demo.load(
-            bind(recognize_sample, recognizer),
+            recognize_sample,
             [sample_index, sample_tta],
-            sample_outputs,
+            shown,
             api_name="first_sample",
             api_visibility="private",
-            **predicts,
+            concurrency_id="predict",
         )
+        demo.load(rembg_status, None, rembg_boxes, api_name="rembg_status", api_visibility="private", queue=False)
+
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return demo
 
 
 CSS = """
 .quality { display: flex; gap: .75em; align-items: center; flex-wrap: wrap; }
 .quality .badge { color: white; font-weight: 600; padding: .2em .7em; border-radius: 999px; }
-"""
-
-# Gradio's sketchpad starts with no tool selected; pick the brush so that drawing works at once.
-SELECT_BRUSH_JS = """
-() => {
-  const pick = () => document.querySelector('#sketchpad button[aria-label="Brush"]')?.click();
-  const timer = setInterval(() => { if (document.querySelector('#sketchpad canvas')) { pick(); clearInterval(timer); } }, 200);
+/* A shape that is not a digit: its best guess is shown greyed out. */
+.result:has(.not-digit-note) .label-output, .result:has(.not-digit-note) [id$="-label"] { opacity: .4; filter: grayscale(1); }
+.not-digit-note { font-weight: 700; color: #b91c1c; }
+.warning, .info { font-weight: 600; }
+.right { color: #15803d; font-weight: 600; }
+.wrong { color: #b91c1c; font-weight: 600; }
+#sketchpad canvas { touch-action: none; }
+.figure img { max-height: 420px; object-fit: contain; }
+/* Captions in full, on two lines if they must. */
+.caption-label {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+@media (max-width: 640px) {
+  .grid-container { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
 }
 """
 
+# Gradio's sketchpad starts with no tool selected, and Clear (or its trash icon) unselects it:
+# whenever the brush is not the active tool, select it, so that drawing always works.
+SELECT_BRUSH_JS = """
+() => {
+  const pick = () => {
+    const brush = document.querySelector('#sketchpad button[aria-label="Brush"]');
+    if (brush && !brush.classList.contains('selected') && brush.getAttribute('aria-pressed') !== 'true') brush.click();
+  };
+  if (!window.__brushWatch) { window.__brushWatch = setInterval(pick, 500); }
+  pick();
+}
+"""
+
+# Everything ``launch`` must be told; ``build_demo`` has set up the rest.
+LAUNCH = {
+    "css": CSS,
+    "js": SELECT_BRUSH_JS,
+    "footer_links": ["api", "gradio"],
+    "max_file_size": MAX_FILE_BYTES,  # refused by the server before the upload is stored
+    "mcp_server": True,
+}
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # Requests already run side by side; OpenCV's own thread pool on top of that only adds
-    # hand-offs (a fifth more CPU per image on 2 cores) and takes the cores the server needs.
-    cv2.setNumThreads(1)
-    demo = build_demo(DigitRecognizer.load())
-    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=128)
-    demo.launch(
+    build_demo(DigitRecognizer.load()).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        css=CSS,
-        js=SELECT_BRUSH_JS,
-        footer_links=["api", "gradio"],
-        max_file_size=MAX_FILE_BYTES,  # refused by the server before the upload is stored
+        **LAUNCH,
     )

@@ -1,14 +1,24 @@
 """Train the MNIST CNN and write the model with its report into models/.
 
-One story, top to bottom: data, model, training, a single evaluation on the
-test set, reports. Every default below can be overridden from the command line:
+One story, top to bottom: data, model, training, calibration, a single
+evaluation on the test set, reports. Every default below can be overridden
+from the command line:
 
-    python train.py                       # the bundled model (about 30 min on 2 CPU cores)
+    python train.py                       # the bundled model (about 45 min on 2 CPU cores)
     python train.py --epochs 3 --train-limit 5000 --out-dir /tmp/quick
     python train.py --push-to-hub you/mnist-cnn
 
-Model selection (the checkpoint kept) looks only at a validation split carved
-from the training set; the test set is used once, at the very end.
+The data: MNIST's training set; real stylus digits from the UNIPEN writer sites
+not held out (``real_dev.npz``, when it is found beside ``MNIST_NPZ`` or through
+``REAL_DEV_NPZ``); and, as an eleventh class, things that are not digits:
+handwritten letters from the same sites (less those written like a digit) and
+generated symbols, scribbles, shapes, noise and textures. The augmentation is
+what real handwriting varies in: slant, size, position, stroke thickness, elastic
+wobble, blur and low resolution.
+
+Model selection (the checkpoint kept) and the temperature that calibrates the
+probabilities look only at a validation split carved from the training data;
+the test set is used once, at the very end.
 """
 
 from __future__ import annotations
@@ -27,14 +37,17 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_demo import report
-from mnist_demo.data import load_mnist, to_model_input
+from mnist_demo.data import DIGIT_LIKE_LETTERS, held_out, load_mnist, load_real_dev, real_dev_path, to_model_input
+from mnist_demo.glyph import textbook_mnist
 from mnist_demo.loading import sha256_file
-from mnist_demo.model import NUM_CLASSES, build_model
+from mnist_demo.model import NOT_A_DIGIT, NUM_CLASSES, NUM_OUTPUTS, build_model
+from mnist_demo.synthetic import NON_DIGIT_KINDS, render_non_digit
 
 DEFAULTS = {
     "data": None,  # .npz path; else $MNIST_NPZ; else Keras downloads MNIST
+    "real_data": None,  # real_dev.npz; else $REAL_DEV_NPZ or beside $MNIST_NPZ; else MNIST and generated negatives only
     "out_dir": "models",
-    "epochs": 25,
+    "epochs": 30,
     "batch_size": 128,
     "learning_rate": 2e-3,  # peak, reached after one warm-up epoch, then cosine decay to zero
     "weight_decay": 0.05,  # AdamW multiplies it by the learning rate: 1e-4 here would do nothing
@@ -46,7 +59,13 @@ DEFAULTS = {
     "rotation_deg": 10.0,
     "shift": 0.1,  # fraction of the image size
     "zoom": 0.1,
-    "shear": 0.1,
+    "shear": 0.15,  # slant
+    "thicken": 0.25,  # share of images whose strokes are dilated by a pixel ...
+    "thin": 0.15,  # ... or eroded
+    "elastic": 0.5,  # share given an elastic wobble (smooth random displacement, a pixel or two)
+    "blur": 0.15,
+    "low_res": 0.15,  # share shrunk to 12-17 px and enlarged back, like an upscaled scan
+    "generated_negatives": 12000,  # symbols, scribbles, shapes, noise, textures (the not-a-digit class)
     "seed": 42,
     "push_to_hub": None,  # repo id, e.g. "you/mnist-cnn"
 }
@@ -90,15 +109,117 @@ def random_affine(images: tf.Tensor, args: argparse.Namespace) -> tf.Tensor:
     return keras.ops.image.affine_transform(images, transforms, interpolation="bilinear", fill_mode="constant", fill_value=0)
 
 
-def make_dataset(x: np.ndarray, y: np.ndarray, args: argparse.Namespace, augment: bool = False) -> tf.data.Dataset:
-    """Batches of (float images, one-hot labels); shuffled and augmented when training."""
-    ds = tf.data.Dataset.from_tensor_slices((to_model_input(x), keras.utils.to_categorical(y, NUM_CLASSES)))
-    if augment:
+def per_image(chance: float, n: tf.Tensor) -> tf.Tensor:
+    """A (n, 1, 1, 1) boolean: which images of the batch get a transform."""
+    return tf.random.uniform([n, 1, 1, 1]) < chance
+
+
+def gaussian_kernel(sigma: float, radius: int) -> tf.Tensor:
+    x = tf.range(-radius, radius + 1, dtype=tf.float32)
+    k = tf.exp(-(x**2) / (2 * sigma**2))
+    return k / tf.reduce_sum(k)
+
+
+def smooth(images: tf.Tensor, sigma: float, radius: int) -> tf.Tensor:
+    """Separable Gaussian blur of (n, h, w, 1) images."""
+    k = gaussian_kernel(sigma, radius)
+    images = tf.nn.conv2d(images, tf.reshape(k, [1, -1, 1, 1]), 1, "SAME")
+    return tf.nn.conv2d(images, tf.reshape(k, [-1, 1, 1, 1]), 1, "SAME")
+
+
+def elastic(images: tf.Tensor, alpha: float = 2.0, sigma: float = 4.0) -> tf.Tensor:
+    """Elastic distortion (Simard et al., 2003): every pixel moved along a smooth random field."""
+    n, size = images.shape[0], images.shape[1]
+    dx = smooth(tf.random.uniform([n, size, size, 1], -1, 1), sigma, 8)
+    dy = smooth(tf.random.uniform([n, size, size, 1], -1, 1), sigma, 8)
+    # Scaled so the largest displacement in each image is about ``alpha`` pixels.
+    scale = alpha / (tf.reduce_max(tf.abs(tf.concat([dx, dy], -1)), axis=[1, 2, 3], keepdims=True) + 1e-6)
+    dx, dy = dx[..., 0] * scale[..., 0], dy[..., 0] * scale[..., 0]
+    grid_y, grid_x = tf.meshgrid(tf.range(size, dtype=tf.float32), tf.range(size, dtype=tf.float32), indexing="ij")
+    batch = tf.broadcast_to(tf.cast(tf.range(n), tf.float32)[:, None, None], [n, size, size])
+    coordinates = tf.stack([batch, grid_y + dy, grid_x + dx])
+    warped = keras.ops.image.map_coordinates(images[..., 0], coordinates, order=1, fill_mode="constant")
+    return warped[..., None]
+
+
+def augment(images: tf.Tensor, args: argparse.Namespace) -> tf.Tensor:
+    """What real handwriting varies in, each for a random share of the batch, then one affine transform."""
+    n = tf.shape(images)[0]
+    pen = tf.random.uniform([n, 1, 1, 1])  # one draw per image: a thicker pen, a thinner one, or as written
+    images = tf.where(pen < args.thicken, tf.nn.max_pool2d(images, 3, 1, "SAME"), images)
+    thinner = (pen >= args.thicken) & (pen < args.thicken + args.thin)
+    images = tf.where(thinner, -tf.nn.max_pool2d(-images, 2, 1, "SAME"), images)
+    images = tf.where(per_image(args.elastic, n), elastic(images), images)
+    blurred = smooth(images, 0.8, 2)
+    blurred /= tf.reduce_max(blurred, axis=[1, 2, 3], keepdims=True) + 1e-6
+    images = tf.where(per_image(args.blur, n), blurred, images)
+    side = tf.random.uniform([], 12, 18, dtype=tf.int32)
+    coarse = tf.image.resize(tf.image.resize(images, [side, side], antialias=True), [28, 28])
+    images = tf.where(per_image(args.low_res, n), coarse, images)
+    return tf.clip_by_value(random_affine(images, args), 0.0, 1.0)
+
+
+def make_dataset(x: np.ndarray, y: np.ndarray, args: argparse.Namespace, augment_images: bool = False) -> tf.data.Dataset:
+    """Batches of (float images, one-hot labels over NUM_OUTPUTS); shuffled and augmented when training."""
+    ds = tf.data.Dataset.from_tensor_slices((to_model_input(x), keras.utils.to_categorical(y, NUM_OUTPUTS)))
+    if augment_images:
         ds = ds.shuffle(len(x), seed=args.seed, reshuffle_each_iteration=True)
-    ds = ds.batch(args.batch_size)
-    if augment:
-        ds = ds.map(lambda images, labels: (random_affine(images, args), labels), num_parallel_calls=tf.data.AUTOTUNE)
+    # Full batches only when augmenting: the elastic warp needs the batch size fixed in the graph.
+    ds = ds.batch(args.batch_size, drop_remainder=augment_images)
+    if augment_images:
+        ds = ds.map(lambda images, labels: (augment(images, args), labels), num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def as_mnist(images: np.ndarray) -> np.ndarray:
+    """Dark-on-light images of any size -> uint8 28x28 MNIST-style (the textbook recipe)."""
+    return np.stack([(textbook_mnist(255 - image) * 255).round().astype(np.uint8) for image in images])
+
+
+def real_training_data(path: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """UNIPEN digits and letters from the writer sites not held out, as 28x28 images and labels 0-10."""
+    path = path or real_dev_path()
+    if path is None:
+        print("real_dev.npz not found: training on MNIST and generated negatives only")
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64)
+    real = load_real_dev(path)
+    digits = ~held_out(real["unipen_writers"])
+    letters = ~held_out(real["letters_writers"]) & ~np.isin(real["letters_labels"], list(DIGIT_LIKE_LETTERS))
+    x = np.concatenate([as_mnist(real["unipen_images"][digits]), as_mnist(real["letters_images"][letters])])
+    y = np.concatenate([real["unipen_labels"][digits], np.full(int(letters.sum()), NOT_A_DIGIT)])
+    print(f"real handwriting: {int(digits.sum())} UNIPEN digits, {int(letters.sum())} letters (training sites only)")
+    return x, y
+
+
+def generated_negatives(count: int, seed: int) -> np.ndarray:
+    """Symbols, scribbles, shapes, noise and textures, in equal shares, as 28x28 images.
+
+    Half the noise and textures are binarized first, as the pipeline's threshold would.
+    """
+    rng = np.random.default_rng(seed)
+    images = []
+    for i in range(count):
+        kind = NON_DIGIT_KINDS[i % len(NON_DIGIT_KINDS)]
+        image = render_non_digit(kind, rng)
+        if kind in ("noise", "texture") and rng.random() < 0.5:
+            image = np.where(image < 128, 0, 255).astype(np.uint8)
+        images.append(image)
+    return as_mnist(np.stack(images))
+
+
+def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature that minimizes the negative log-likelihood of ``labels`` (a 1-D search)."""
+    log_p = np.log(np.clip(probabilities, 1e-12, 1.0))
+
+    def nll(t: float) -> float:
+        z = log_p / t
+        z -= z.max(axis=1, keepdims=True)
+        return float(-(z[np.arange(len(labels)), labels] - np.log(np.exp(z).sum(axis=1))).mean())
+
+    grid = np.exp(np.linspace(np.log(0.2), np.log(3.0), 121))
+    best = grid[int(np.argmin([nll(t) for t in grid]))]
+    fine = best * np.exp(np.linspace(-0.03, 0.03, 31))
+    return float(fine[int(np.argmin([nll(t) for t in fine]))])
 
 
 def main() -> None:
@@ -107,16 +228,24 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     keras.utils.set_random_seed(args.seed)
 
-    # Data: a validation split from the training set; the test set stays untouched until the end.
-    (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
-    order = np.random.default_rng(args.seed).permutation(len(x_train))
+    # Data: MNIST, real handwriting from the training sites, generated negatives; a validation
+    # split from all three; the test set (MNIST's) stays untouched until the end.
+    (x_mnist, y_mnist), (x_test, y_test) = load_mnist(args.data)
+    x_real, y_real = real_training_data(args.real_data)
+    x_negative = generated_negatives(args.generated_negatives, args.seed)
+    x_all = np.concatenate([x_mnist, x_real, x_negative])
+    y_all = np.concatenate([y_mnist.astype(np.int64), y_real, np.full(len(x_negative), NOT_A_DIGIT)])
+    order = np.random.default_rng(args.seed).permutation(len(x_all))
     if args.train_limit:
         order = order[: args.train_limit]
     val_size = min(args.val_size, len(order) // 5)
     val_idx, train_idx = order[:val_size], order[val_size:]
-    train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args, augment=True)
-    val_ds = make_dataset(x_train[val_idx], y_train[val_idx], args)
-    print(f"train {len(train_idx)}, validation {len(val_idx)}, test {len(x_test)} images")
+    train_ds = make_dataset(x_all[train_idx], y_all[train_idx], args, augment_images=True)
+    val_ds = make_dataset(x_all[val_idx], y_all[val_idx], args)
+    print(
+        f"train {len(train_idx)}, validation {len(val_idx)} images "
+        f"({int((y_all[order] == NOT_A_DIGIT).sum())} not digits); test {len(x_test)} MNIST digits"
+    )
 
     # Model
     model = build_model(dropout=args.dropout, bn_momentum=args.bn_momentum)
@@ -153,20 +282,31 @@ def main() -> None:
         model.load_weights(best_weights)
     best_epoch = int(np.argmax(history.history["val_accuracy"])) + 1
 
-    # Evaluation: once, on the test set.
-    test_loss, test_accuracy = model.evaluate(make_dataset(x_test, y_test, args), verbose=0)
-    probabilities = model.predict(to_model_input(x_test), batch_size=1000, verbose=0)
-    predicted = probabilities.argmax(axis=1)
-    print(f"test accuracy {test_accuracy:.4%} ({int((predicted != y_test).sum())} errors), test loss {test_loss:.4f}")
+    # Calibration: one temperature for the logits, fitted on the validation split.
+    val_probabilities = model.predict(to_model_input(x_all[val_idx]), batch_size=1000, verbose=0)
+    temperature = fit_temperature(val_probabilities, y_all[val_idx])
+    calibrated = build_model(dropout=args.dropout, bn_momentum=args.bn_momentum, temperature=temperature)
+    calibrated.set_weights(model.get_weights())
+    print(f"temperature {temperature:.3f}")
 
-    # Reports: the model without its optimizer state, metrics, figures, model card.
+    # Evaluation: once, on the test set. A digit's label is the likeliest of the ten digits.
+    probabilities = calibrated.predict(to_model_input(x_test), batch_size=1000, verbose=0)
+    predicted = probabilities[:, :NUM_CLASSES].argmax(axis=1)
+    test_accuracy = float((predicted == y_test).mean())
+    test_loss = float(-np.log(np.clip(probabilities[np.arange(len(y_test)), y_test], 1e-12, 1)).mean())
+    digit_probabilities = probabilities[:, :NUM_CLASSES] / probabilities[:, :NUM_CLASSES].sum(axis=1, keepdims=True)
+    ece = report.expected_calibration_error(digit_probabilities.max(axis=1), predicted == y_test)
+    print(f"test accuracy {test_accuracy:.4%} ({int((predicted != y_test).sum())} errors), loss {test_loss:.4f}, ECE {ece:.4f}")
+
+    # Reports: the calibrated model without optimizer state, metrics, figures, model card.
     model_path = out_dir / "mnist_cnn.keras"
-    inference_model = build_model(dropout=args.dropout, bn_momentum=args.bn_momentum)
-    inference_model.set_weights(model.get_weights())
-    inference_model.save(model_path)
+    calibrated.save(model_path)
     metrics = {
         "test_accuracy": round(float(test_accuracy), 6),
         "test_loss": round(float(test_loss), 6),
+        "test_ece": round(float(ece), 6),
+        "test_flagged_not_digit": round(float((probabilities[:, NOT_A_DIGIT] > 0.5).mean()), 6),
+        "temperature": round(temperature, 4),
         "test_errors": int((predicted != y_test).sum()),
         "validation_accuracy": round(float(max(history.history["val_accuracy"])), 6),
         "parameters": int(model.count_params()),
@@ -183,7 +323,7 @@ def main() -> None:
             "tensorflow": tf.__version__,
             "numpy": np.__version__,
         },
-        "config": {k: v for k, v in vars(args).items() if k not in ("data", "out_dir", "push_to_hub")},
+        "config": {k: v for k, v in vars(args).items() if k not in ("data", "real_data", "out_dir", "push_to_hub")},
         "date": datetime.date.today().isoformat(),
         "sha256": sha256_file(model_path),
     }
@@ -194,7 +334,8 @@ def main() -> None:
     )
     report.plot_training_curves(history.history, out_dir / "training_curves.png")
     report.plot_confusion_matrix(y_test, predicted, out_dir / "confusion_matrix.png")
-    report.plot_misclassified(x_test, y_test, probabilities, out_dir / "misclassified.png")
+    report.plot_misclassified(x_test, y_test, digit_probabilities, out_dir / "misclassified.png")
+    report.plot_reliability(digit_probabilities.max(axis=1), predicted == y_test, out_dir / "reliability.png")
     (out_dir / "README.md").write_text(report.model_card(metrics))
     print(f"wrote {model_path} ({model_path.stat().st_size / 1e6:.1f} MB) and its report to {out_dir}/")
 

@@ -51,8 +51,8 @@ def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np
     if len(found):
         correct[found] = [p.label == labels[i] for p, i in zip(rec.classify(processed), found)]
         correct_tta[found] = [p.label == labels[i] for p, i in zip(rec.classify(processed, tta=True), found)]
-    naive_labels = rec.probabilities(np.stack(naive)).argmax(axis=1)
-    plain = rec.probabilities(images.astype(np.float32) / 255.0).argmax(axis=1)
+    naive_labels = rec.digit_labels(np.stack(naive))
+    plain = rec.digit_labels(images.astype(np.float32) / 255.0)
     return {
         "set": name,
         "n": len(images),

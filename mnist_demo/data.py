@@ -80,3 +80,35 @@ def load_samples(path: str | os.PathLike = SAMPLES_PATH) -> tuple[np.ndarray, np
     """The few hundred MNIST test images shipped with the app: (images, labels, test-set indices)."""
     with np.load(path, allow_pickle=False) as npz:
         return npz["images"], npz["labels"], npz["indices"]
+
+
+# --- real handwriting (development only: never needed at run time) -----------------------------
+
+# UNIPEN writer sites kept out of training: every figure reported for UNIPEN digits or letters comes from these.
+HELD_OUT_SITES = ("gmd", "tos", "imp", "pri", "cea", "ceb", "lou")
+# Letters that people write exactly like a digit: never counted as "not a digit" (nor trained as one).
+DIGIT_LIKE_LETTERS = frozenset("OoDQIliZzSsBbGgq")
+
+
+def real_dev_path() -> Path | None:
+    """``REAL_DEV_NPZ``, else ``real_dev.npz`` beside ``MNIST_NPZ``; None when neither exists."""
+    explicit = os.environ.get("REAL_DEV_NPZ")
+    if explicit:
+        return Path(explicit)
+    mnist = os.environ.get("MNIST_NPZ")
+    beside = Path(mnist).with_name("real_dev.npz") if mnist else None
+    return beside if beside is not None and beside.is_file() else None
+
+
+def load_real_dev(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
+    """The arrays of ``real_dev.npz`` (USPS scans, UNIPEN digits and letters), dark ink on light paper."""
+    path = Path(path) if path else real_dev_path()
+    if path is None or not path.is_file():
+        raise FileNotFoundError("real_dev.npz not found: set REAL_DEV_NPZ, or put it beside MNIST_NPZ")
+    with np.load(path, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def held_out(sites: np.ndarray) -> np.ndarray:
+    """Boolean mask of the images whose writer site is held out of training."""
+    return np.isin(sites, HELD_OUT_SITES)

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from .errors import InvalidImage
-from .pipeline import WORK_SIDE
+from .page import WORK_SIDE
 
 MAX_FILE_BYTES = int(float(os.environ.get("MNIST_DEMO_MAX_FILE_MB", "10")) * 1024 * 1024)
 MAX_ASPECT = 50  # a strip more elongated than this cannot show a digit

@@ -1,4 +1,10 @@
-"""The CNN: four convolution blocks (32, 64, 128, 256 filters) and a softmax over the ten digits."""
+"""The CNN: four convolution blocks (32, 64, 128, 256 filters) and a softmax over the ten digits and "not a digit".
+
+The eleventh output, NOT_A_DIGIT, is trained on letters, symbols, scribbles and
+noise (outlier exposure): the model learns what a digit is not, which a
+ten-way softmax cannot say. Its logits pass through a fixed temperature
+(a ``Rescaling`` layer, set after training by calibration) before the softmax.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ import keras
 from keras import layers
 
 INPUT_SHAPE = (28, 28, 1)
-NUM_CLASSES = 10
+NUM_CLASSES = 10  # the digits
+NOT_A_DIGIT = 10  # index of the extra output
+NUM_OUTPUTS = 11
 MAX_PARAMS = 400_000
 
 
@@ -24,11 +32,12 @@ def conv_block(x, filters: int, *, name: str, convs: int = 2, kernel: int = 3, p
     return x
 
 
-def build_model(dropout: float = 0.3, bn_momentum: float = 0.99) -> keras.Model:
-    """Build the (uncompiled) classifier: 28x28x1 floats in [0, 1] -> 10 probabilities.
+def build_model(dropout: float = 0.3, bn_momentum: float = 0.99, temperature: float = 1.0) -> keras.Model:
+    """Build the (uncompiled) classifier: 28x28x1 floats in [0, 1] -> 11 probabilities (10 digits, not a digit).
 
     28x28 -> block1 (32) -> pool 14x14 -> block2 (2 x 64) -> pool 7x7
-    -> block3 (2 x 128) -> block4 (256, 1x1) -> global average pooling -> dropout -> dense 10.
+    -> block3 (2 x 128) -> block4 (256, 1x1) -> global average pooling -> dropout -> dense 11
+    -> logits / temperature -> softmax.
 
     Blocks 2 and 3 have two 3x3 convolutions each: depth where the maps are small
     and cheap (a second convolution at 28x28 costs a third more time for nothing
@@ -44,7 +53,9 @@ def build_model(dropout: float = 0.3, bn_momentum: float = 0.99) -> keras.Model:
     x = conv_block(x, 256, name="block4", convs=1, kernel=1, pool=False, bn_momentum=bn_momentum)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    x = layers.Dense(NUM_OUTPUTS, name="logits")(x)
+    x = layers.Rescaling(1.0 / temperature, name="temperature")(x)
+    outputs = layers.Softmax(name="probabilities")(x)
     return keras.Model(inputs, outputs, name="mnist_cnn")
 
 

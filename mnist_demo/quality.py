@@ -34,7 +34,7 @@ class Quality:
     relative_size: float  # digit height / image height
     aspect_ratio: float  # digit width / height
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float | int | str]:
         return {
             "score": self.score,
             "badge": self.badge,

@@ -5,37 +5,78 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from typing import TypedDict
 
 import cv2
 import keras
 import numpy as np
 
+from .errors import InvalidImage, NoDigitFound
+from .glyph import MNIST_SIZE
 from .images import load_image
 from .loading import load_model_with_origin
-from .pipeline import MNIST_SIZE, Processed, preprocess
+from .model import NUM_CLASSES
+from .pipeline import Processed, preprocess
 from .quality import Quality, score_quality
+from .verdict import Reason, decide
 
 log = logging.getLogger(__name__)
 
 TTA_ANGLES = (-10.0, -5.0, 0.0, 5.0, 10.0)
 
 
+class DigitProbability(TypedDict):
+    digit: int
+    probability: float
+
+
+class QualityDict(TypedDict):
+    score: int  # 0-100
+    badge: str  # Excellent / Good / Average / Poor
+    contrast: float
+    relative_size: float
+    aspect_ratio: float
+
+
+class PredictionDict(TypedDict):
+    """``Prediction.as_dict()``: what the JSON API returns (Gradio derives its schema from these types)."""
+
+    label: int  # the likeliest digit; only a best guess when is_digit is false
+    is_digit: bool
+    digit_score: float  # 0-1, higher is more digit-like
+    top3: list[DigitProbability]
+    quality: QualityDict
+    box: list[int]  # x, y, w, h of the digit in the input image
+    reasons: list[str]  # codes: see mnist_demo.verdict.Reason
+    warnings: list[str]  # the same, as messages for a person
+
+
 @dataclass(frozen=True)
 class Prediction:
-    label: int
+    label: int  # the likeliest digit (also when is_digit is False: the best guess)
     top3: list[tuple[int, float]]  # (digit, probability), best first
-    probabilities: np.ndarray  # shape (10,), sums to 1
-    steps: list[tuple[str, np.ndarray]]  # (caption, uint8 image), in pipeline order
+    probabilities: np.ndarray  # shape (10,), over the digits, sums to 1
+    steps: list[tuple[str, np.ndarray]]  # (caption, uint8 image), in pipeline order; empty unless asked for
     quality: Quality
     digit: np.ndarray  # the 28x28 float32 image the model saw
-    warnings: list[str]
+    warnings: list[str]  # messages for the user, one per reason
+    is_digit: bool = True
+    digit_score: float = 1.0  # 0-1, higher is more digit-like
+    reasons: tuple[Reason, ...] = ()  # codes behind the warnings
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, w, h of the digit in the input image
+    transform: np.ndarray | None = None  # 2x3 affine, input pixel -> 28x28 pixel
+    saliency: np.ndarray | None = None  # 28x28, >= 0: what pushed the model to its answer (explain=True)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> PredictionDict:
         """JSON-ready summary (no images)."""
         return {
             "label": self.label,
+            "is_digit": self.is_digit,
+            "digit_score": round(self.digit_score, 4),
             "top3": [{"digit": d, "probability": round(p, 4)} for d, p in self.top3],
             "quality": self.quality.as_dict(),
+            "box": list(self.box),
+            "reasons": [reason.value for reason in self.reasons],
             "warnings": list(self.warnings),
         }
 
@@ -86,24 +127,43 @@ class DigitRecognizer:
         return cls(model, origin)
 
     def probabilities(self, digits: np.ndarray) -> np.ndarray:
-        """Softmax outputs for a stack of 28x28 float images, shape (N, 10), one model call."""
+        """The model's outputs for a stack of 28x28 float images, shape (N, 11), one model call."""
         x = np.asarray(digits, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
         return self.forward(x).astype(np.float64)
 
-    def predict(self, image, source: str = "upload", tta: bool = False, remove_background: bool = False) -> Prediction:
-        """Recognize the digit in one image (path, bytes, PIL image or array); see ``predict_batch``."""
-        return self.predict_batch([image], source=source, tta=tta, remove_background=remove_background)[0]
+    def digit_labels(self, digits: np.ndarray) -> np.ndarray:
+        """The likeliest digit (0-9) for each of a stack of 28x28 float images."""
+        return self.probabilities(digits)[:, :NUM_CLASSES].argmax(axis=1)
+
+    def predict(
+        self, image, source: str = "upload", tta: bool = False, remove_background: bool = False, steps: bool = False
+    ) -> Prediction:
+        """Recognize the digit in one image (path, bytes, PIL image or array).
+
+        Raises ``InvalidImage`` or ``NoDigitFound`` (both ``ValueError``, with a message
+        for the user). ``steps`` records the pipeline's images for a gallery.
+        """
+        result = self.predict_batch([image], source=source, tta=tta, remove_background=remove_background, steps=steps)[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def predict_batch(
-        self, images, source: str = "upload", tta: bool = False, remove_background: bool = False
-    ) -> list[Prediction]:
-        """Recognize many images with one model call.
+        self, images, source: str = "upload", tta: bool = False, remove_background: bool = False, steps: bool = False
+    ) -> list[Prediction | InvalidImage | NoDigitFound]:
+        """Recognize many images with one model call: for each, a ``Prediction`` or the problem it has.
 
-        Raises ``InvalidImage`` or ``NoDigitFound`` (both ``ValueError``) for the first
-        image that is unusable; their messages are written for the user.
+        One unusable image never costs the others their answer.
         """
-        processed = [preprocess(load_image(image), source, remove_bg=remove_background) for image in images]
-        return self.classify(processed, tta=tta)
+        results: list = []
+        for image in images:
+            try:
+                results.append(preprocess(load_image(image), source, remove_bg=remove_background, record_steps=steps))
+            except (InvalidImage, NoDigitFound) as problem:
+                results.append(problem)
+        ready = [r for r in results if isinstance(r, Processed)]
+        predictions = iter(self.classify(ready, tta=tta))
+        return [next(predictions) if isinstance(r, Processed) else r for r in results]
 
     def classify(self, processed: list[Processed], tta: bool = False) -> list[Prediction]:
         """Run the model on preprocessed digits (one call for all of them, TTA copies included)."""
@@ -111,19 +171,26 @@ class DigitRecognizer:
             return []
         copies = len(TTA_ANGLES) if tta else 1
         batch = np.concatenate([rotations(p.digit) if tta else p.digit[None] for p in processed])
-        probabilities = self.probabilities(batch).reshape(len(processed), copies, -1).mean(axis=1)
-        return [make_prediction(p, probs) for p, probs in zip(processed, probabilities)]
+        outputs = self.probabilities(batch).reshape(len(processed), copies, -1).mean(axis=1)
+        return [make_prediction(p, out) for p, out in zip(processed, outputs)]
 
 
-def make_prediction(processed: Processed, probabilities: np.ndarray) -> Prediction:
-    probabilities = probabilities / probabilities.sum()
-    order = np.argsort(-probabilities)
+def make_prediction(processed: Processed, outputs: np.ndarray) -> Prediction:
+    verdict = decide(outputs, processed.reasons)
+    warnings = [w for w in processed.warnings] + [
+        r.message for r in verdict.reasons if r is not Reason.BACKGROUND_REMOVAL_UNAVAILABLE
+    ]
     return Prediction(
-        label=int(order[0]),
-        top3=[(int(d), float(probabilities[d])) for d in order[:3]],
-        probabilities=probabilities,
+        label=verdict.label,
+        top3=verdict.top3,
+        probabilities=verdict.probabilities,
         steps=processed.steps,
         quality=score_quality(processed.contrast, processed.relative_size, processed.aspect_ratio),
         digit=processed.digit,
-        warnings=processed.warnings,
+        warnings=warnings,
+        is_digit=verdict.is_digit,
+        digit_score=verdict.digit_score,
+        reasons=verdict.reasons,
+        box=processed.glyph.box,
+        transform=processed.glyph.transform,
     )

@@ -127,3 +127,152 @@ def naive_baseline(image: np.ndarray) -> np.ndarray:
     if gray.mean() > 127:
         gray = 255 - gray
     return cv2.resize(gray, (28, 28), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+
+
+# --- things that are not digits ---------------------------------------------------------------
+
+SYMBOLS = ("+", "-", "x", "=", ".", "/", "%", "*", "#", "<", ">")
+NON_DIGIT_KINDS = ("symbol", "scribble", "shape", "noise", "texture")
+
+
+def _rotate_points(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    return (points - centre) @ np.array([[c, s], [-s, c]]) + centre
+
+
+def _draw(canvas: np.ndarray, strokes: list[np.ndarray], width: int) -> None:
+    """Anti-aliased dark polylines (each an (N, 2) array of x, y) on a light canvas."""
+    for stroke in strokes:
+        pts = np.round(stroke * 16).astype(np.int32).reshape(-1, 1, 2)  # 4 fractional bits
+        cv2.polylines(canvas, [pts], False, 0, width, cv2.LINE_AA, shift=4)
+
+
+def symbol_strokes(symbol: str, rng: np.random.Generator, side: int) -> list[np.ndarray]:
+    """Pen strokes of a hand-drawn symbol in a ``side`` x ``side`` field, a little irregular."""
+    c = side / 2
+    r = side * rng.uniform(0.25, 0.4)
+
+    def line(x0, y0, x1, y1, n=6):
+        t = np.linspace(0, 1, n)[:, None]
+        pts = np.array([x0, y0]) * (1 - t) + np.array([x1, y1]) * t
+        return pts + rng.normal(0, side * 0.006, pts.shape)
+
+    def circle(cx, cy, radius, n=24):
+        t = np.linspace(0, 2 * np.pi, n) + rng.uniform(0, 2 * np.pi)
+        return np.stack([cx + radius * np.cos(t), cy + radius * rng.uniform(0.8, 1.2) * np.sin(t)], axis=1)
+
+    if symbol == "+":
+        strokes = [line(c - r, c, c + r, c), line(c, c - r, c, c + r)]
+    elif symbol == "-":
+        strokes = [line(c - r, c, c + r, c)]
+    elif symbol == "x":
+        strokes = [line(c - r, c - r, c + r, c + r), line(c + r, c - r, c - r, c + r)]
+    elif symbol == "=":
+        gap = r * rng.uniform(0.3, 0.6)
+        strokes = [line(c - r, c - gap, c + r, c - gap), line(c - r, c + gap, c + r, c + gap)]
+    elif symbol == ".":
+        strokes = [circle(c, c, side * rng.uniform(0.01, 0.03), n=8)]
+    elif symbol == "/":
+        lean = rng.uniform(0.7, 1.6) * r  # steeper than a slanted 1 never gets
+        strokes = [line(c - lean / 2, c + r, c + lean / 2, c - r)]
+    elif symbol == "%":
+        small = r * 0.25
+        strokes = [
+            line(c - r, c + r, c + r, c - r),
+            circle(c - r * 0.6, c - r * 0.6, small),
+            circle(c + r * 0.6, c + r * 0.6, small),
+        ]
+    elif symbol == "*":
+        strokes = [
+            line(c + r * np.cos(a), c + r * np.sin(a), c - r * np.cos(a), c - r * np.sin(a))
+            for a in np.pi * np.array([0.5, 1 / 6, 5 / 6])
+        ]
+    elif symbol == "#":
+        g = r * 0.45
+        strokes = [
+            line(c - r, c - g, c + r, c - g),
+            line(c - r, c + g, c + r, c + g),
+            line(c - g, c - r, c - g, c + r),
+            line(c + g, c - r, c + g, c + r),
+        ]
+    else:  # "<" or ">"
+        d = 1 if symbol == "<" else -1
+        strokes = [
+            np.concatenate([line(c + d * r * 0.6, c - r, c - d * r * 0.6, c), line(c - d * r * 0.6, c, c + d * r * 0.6, c + r)])
+        ]
+    angle = rng.uniform(-0.15, 0.15)
+    return [_rotate_points(s, angle, np.array([c, c])) for s in strokes]
+
+
+def scribble_strokes(rng: np.random.Generator, side: int) -> list[np.ndarray]:
+    """A scribble: a long, smooth, aimless path that turns back on itself many times, in a roughly square box."""
+    n = int(rng.integers(40, 90))
+    heading = rng.uniform(0, 2 * np.pi)
+    turns = np.cumsum(rng.normal(0, rng.uniform(0.8, 1.5), n))
+    path = np.cumsum(np.stack([np.cos(heading + turns), np.sin(heading + turns)], axis=1), axis=0)
+    path -= path.min(axis=0)
+    # Each axis stretched to its own extent: a scribble never thins out into a stroke like a 1.
+    extent = side * rng.uniform(0.45, 0.75) * np.array([rng.uniform(0.7, 1.3), 1.0])
+    path *= extent / np.maximum(path.max(axis=0), 1e-6)
+    return [path + (side - extent) / 2]
+
+
+def shape_strokes(rng: np.random.Generator, side: int) -> list[np.ndarray]:
+    """Outlines of shapes no digit has: polygons with corners, stars, spirals, grids of ticks."""
+    c, r = side / 2, side * rng.uniform(0.25, 0.4)
+    kind = rng.choice(["triangle", "square", "star", "spiral", "zigzag", "check", "arrow"])
+    if kind in ("triangle", "square"):
+        n = 3 if kind == "triangle" else 4
+        t = np.linspace(0, 2 * np.pi, n + 1) + rng.uniform(0, 2 * np.pi)
+        return [np.stack([c + r * np.cos(t), c + r * np.sin(t)], axis=1)]
+    if kind == "star":
+        t = np.linspace(0, 4 * np.pi, 6) + rng.uniform(0, 2 * np.pi)
+        return [np.stack([c + r * np.cos(t), c + r * np.sin(t)], axis=1)]
+    if kind == "spiral":
+        t = np.linspace(0, rng.uniform(3, 5) * 2 * np.pi, 120)
+        radius = r * t / t[-1]
+        return [np.stack([c + radius * np.cos(t), c + radius * np.sin(t)], axis=1)]
+    if kind == "zigzag":
+        n = int(rng.integers(5, 10))
+        xs = np.linspace(c - r, c + r, n)
+        ys = c + r * 0.5 * np.where(np.arange(n) % 2, 1, -1)
+        return [np.stack([xs, ys], axis=1)]
+    if kind == "check":
+        return [np.array([[c - r, c], [c - r * 0.3, c + r * 0.7], [c + r, c - r]])]
+    # an arrow: a shaft and a head
+    return [np.array([[c - r, c], [c + r, c]]), np.array([[c + r * 0.5, c - r * 0.4], [c + r, c], [c + r * 0.5, c + r * 0.4]])]
+
+
+def render_non_digit(kind: str, rng: np.random.Generator, side: int = 112) -> np.ndarray:
+    """A ``side`` x ``side`` uint8 image of something that is not a digit, dark on light like the real sets.
+
+    ``kind`` is one of NON_DIGIT_KINDS. Symbols, scribbles and shapes are pen strokes of
+    varied width; noise is pixel noise; textures are blotches, hatching or a grid.
+    """
+    canvas = np.full((side, side), 255, np.uint8)
+    width = int(rng.integers(max(2, side // 40), max(3, side // 12)))
+    if kind == "symbol":
+        _draw(canvas, symbol_strokes(str(rng.choice(SYMBOLS)), rng, side), width)
+    elif kind == "scribble":
+        _draw(canvas, scribble_strokes(rng, side), width)
+    elif kind == "shape":
+        _draw(canvas, shape_strokes(rng, side), width)
+    elif kind == "noise":
+        if rng.random() < 0.5:
+            canvas = rng.integers(0, 256, (side, side)).astype(np.uint8)
+        else:  # salt and pepper on paper
+            canvas[rng.random((side, side)) < rng.uniform(0.05, 0.3)] = 0
+    elif kind == "texture":
+        style = rng.choice(["blotches", "hatching", "grid"])
+        if style == "blotches":
+            field = cv2.GaussianBlur(rng.random((side, side)).astype(np.float32), (0, 0), rng.uniform(2, 6))
+            canvas[field < np.percentile(field, rng.uniform(20, 45))] = 0
+        else:
+            spacing = int(rng.integers(6, 16))
+            for offset in range(-side, 2 * side, spacing):
+                cv2.line(canvas, (offset, 0), (offset + side // 2, side), 0, 2, cv2.LINE_AA)
+                if style == "grid":
+                    cv2.line(canvas, (0, offset), (side, offset + side // 3), 0, 2, cv2.LINE_AA)
+    else:
+        raise ValueError(f"kind must be one of {', '.join(NON_DIGIT_KINDS)}, not {kind!r}")
+    return canvas

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 from PIL import Image
 
 from mnist_demo.data import load_samples
 from mnist_demo.synthetic import render_photo, render_sketch
+from mnist_demo.verdict import Reason
 
 pytestmark = pytest.mark.server
 
@@ -37,17 +40,29 @@ def digit_files(tmp_path_factory):
 
 def check_prediction(result: dict, label: int) -> None:
     assert result["label"] == label
+    assert result["is_digit"] is True and 0.5 <= result["digit_score"] <= 1.0
     assert [entry["digit"] for entry in result["top3"]][0] == label
     probabilities = [entry["probability"] for entry in result["top3"]]
     assert probabilities == sorted(probabilities, reverse=True) and 0 < sum(probabilities) <= 1.0001
     quality = result["quality"]
     assert 0 <= quality["score"] <= 100 and quality["badge"] in ("Excellent", "Good", "Average", "Poor")
     assert {"contrast", "relative_size", "aspect_ratio"} <= set(quality)
+    x, y, w, h = result["box"]
+    assert w > 0 and h > 0 and x >= 0 and y >= 0
 
 
 def test_named_endpoints_are_published(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert {"/predict", "/recognize_sketch", "/recognize_webcam", "/recognize_upload", "/recognize_sample"} <= set(endpoints)
+
+
+def test_predict_publishes_its_parameters_and_a_json_schema(client):
+    endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/predict"]
+    assert [p["parameter_name"] for p in endpoint["parameters"]] == ["image", "source", "tta"]
+    assert endpoint["parameters"][1]["type"]["enum"] == ["sketch", "webcam", "upload", "mnist"]
+    schema = endpoint["returns"][0]["type"]
+    assert {"label", "is_digit", "digit_score", "top3", "quality", "box", "reasons", "warnings"} <= set(schema["properties"])
+    assert schema["properties"]["is_digit"]["type"] == "boolean"
 
 
 @pytest.mark.parametrize(("name", "source"), [("drawn.png", "sketch"), ("photo.jpg", "upload"), ("mnist.png", "mnist")])
@@ -57,16 +72,26 @@ def test_predict_returns_label_top3_and_quality(client, digit_files, name, sourc
     check_prediction(client.predict(handle_file(path), source, tta, api_name="/predict"), label)
 
 
-def test_ui_endpoints_return_label_gallery_badge(client, digit_files):
+def test_ui_endpoints_return_label_gallery_badge(client, digit_files, recognizer):
     path, label = digit_files["photo.jpg"]
     top, gallery, badge, status = client.predict(handle_file(path), False, False, api_name="/recognize_upload")
     assert top["label"] == str(label)
     assert len(gallery) >= 8 and all(item["caption"] for item in gallery)
-    assert "badge" in badge and f"**{label}**" in status
+    assert "badge" in badge and status.startswith(f"Predicted **{label}**")
 
+    images, labels, indices = load_samples()
+    expected = recognizer.predict(images[3], source="mnist").label  # in-process, not from the page
     image, truth, top, gallery, badge, status = client.predict(3, False, api_name="/recognize_sample")
-    _, labels, _ = load_samples()
-    assert f"true label **{labels[3]}**" in truth and top["label"] in truth
+    assert f"#{indices[3]} · true label **{labels[3]}** · predicted **{expected}**" in truth
+    assert top["label"] == str(expected)
+
+
+def test_a_sample_index_out_of_range_is_clamped_and_said(client):
+    images, labels, indices = load_samples()
+    last = len(images) - 1
+    image, truth, top, gallery, badge, status = client.predict(500, False, api_name="/recognize_sample")
+    assert f"showing #{last}" in truth and f"#{indices[last]} · true label **{labels[last]}**" in truth
+    assert top is not None and gallery
 
 
 def test_bad_inputs_get_a_clean_error_and_the_server_keeps_answering(client, digit_files, tmp_path):
@@ -74,11 +99,26 @@ def test_bad_inputs_get_a_clean_error_and_the_server_keeps_answering(client, dig
     Image.fromarray(np.full((200, 200), 255, np.uint8)).save(blank)
     not_an_image = tmp_path / "notes.png"
     not_an_image.write_text("these are my notes, not a picture")
-    for path, message in ((blank, "blank"), (not_an_image, "not a readable image")):
-        with pytest.raises(Exception, match=message):
+    for path, message in ((blank, Reason.BLANK.message), (not_an_image, "The file is not a readable image")):
+        with pytest.raises(AppError) as caught:
             client.predict(handle_file(str(path)), "upload", False, api_name="/predict")
-    # The UI endpoint shows the same problem as a message in the page, not an error.
-    *_, status = client.predict(handle_file(str(blank)), False, False, api_name="/recognize_upload")
-    assert "blank" in status
+        assert str(caught.value).startswith(message)
+    # The UI endpoint shows the same problem as a message in the page, with the steps it got through.
+    _, gallery, _, status = client.predict(handle_file(str(blank)), False, False, api_name="/recognize_upload")
+    assert status.endswith(Reason.BLANK.message)
+    assert [item["caption"] for item in gallery][:1] == ["input"]
     path, label = digit_files["drawn.png"]
     check_prediction(client.predict(handle_file(path), "sketch", False, api_name="/predict"), label)
+
+
+def test_something_that_is_not_a_digit_is_said_to_be_so(client, tmp_path):
+    """A hand-drawn plus sign: not refused (it is a shape), but not called a digit either."""
+    plus = np.full((300, 300), 255, np.uint8)
+    cv2.line(plus, (60, 150), (240, 150), 0, 14)
+    cv2.line(plus, (150, 60), (150, 240), 0, 14)
+    path = tmp_path / "plus.png"
+    Image.fromarray(plus).save(path)
+    result = client.predict(handle_file(str(path)), "upload", False, api_name="/predict")
+    assert result["is_digit"] is False and "not_a_digit" in result["reasons"]
+    _, _, _, status = client.predict(handle_file(str(path)), False, False, api_name="/recognize_upload")
+    assert "This doesn't look like a digit" in status

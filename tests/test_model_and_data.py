@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from mnist_demo.data import MnistFileError, load_mnist, read_mnist_npz
-from mnist_demo.model import MAX_PARAMS, build_model, layer_table
+from mnist_demo.model import MAX_PARAMS, NUM_OUTPUTS, build_model, layer_table
 
 
 def test_model_maps_a_batch_of_digits_to_probabilities():
     model = build_model()
     out = np.asarray(model(np.random.default_rng(0).random((3, 28, 28, 1), dtype=np.float32), training=False))
-    assert out.shape == (3, 10)
+    assert out.shape == (3, NUM_OUTPUTS)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
 
 

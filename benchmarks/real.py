@@ -1,0 +1,91 @@
+"""Accuracy on real handwriting nobody here generated: USPS scans and UNIPEN stylus digits.
+
+For each set (and each UNIPEN writer site), with the same model:
+- pipeline: ``DigitRecognizer.predict`` on the image as given (a refusal counts as wrong);
+- plain: the whole image squeezed into a 20x20 box, centred by mass;
+- textbook: the textbook MNIST recipe (crop to the ink, longer side 20, centred by mass).
+"flagged" is the share the recognizer called "not a digit" (its label still counts).
+
+UNIPEN sites the bundled model trained on are marked; the figures to quote are the
+held-out sites (``mnist_demo.data.HELD_OUT_SITES``) and USPS, which no training saw.
+
+    MNIST_NPZ=../shared/data/mnist.npz python benchmarks/real.py
+    python benchmarks/real.py --n 1000 --source sketch
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mnist_demo import DigitRecognizer, Prediction  # noqa: E402
+from mnist_demo.data import HELD_OUT_SITES, load_real_dev  # noqa: E402
+from mnist_demo.pipeline import plain_resize, textbook  # noqa: E402
+
+
+def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, source: str, tta: bool) -> dict:
+    started = time.perf_counter()
+    results = []
+    for start in range(0, len(images), 256):
+        results += rec.predict_batch(list(images[start : start + 256]), source=source, tta=tta)
+    seconds = time.perf_counter() - started
+    predicted = np.array([r.label if isinstance(r, Prediction) else -1 for r in results])
+    flagged = np.array([isinstance(r, Prediction) and not r.is_digit for r in results])
+    plain = rec.digit_labels(np.stack([plain_resize(image) for image in images]))
+    book = rec.digit_labels(np.stack([textbook(image) for image in images]))
+    return {
+        "n": len(images),
+        "pipeline": float((predicted == labels).mean()),
+        "refused": float((predicted < 0).mean()),
+        "flagged": float(flagged.mean()),
+        "plain": float((plain == labels).mean()),
+        "textbook": float((book == labels).mean()),
+        "ms": 1000 * seconds / len(images),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=0, help="at most this many images per set (0 = all)")
+    parser.add_argument("--source", default="upload", help="the source the recognizer is told (default: upload)")
+    parser.add_argument("--tta", action="store_true")
+    parser.add_argument("--model", default=None, help="a .keras file (default: the one the app loads)")
+    args = parser.parse_args()
+
+    rec = DigitRecognizer.load(args.model)
+    real = load_real_dev()
+    sets: list[tuple[str, np.ndarray, np.ndarray]] = []
+    usps = np.arange(len(real["usps_labels"]))[: args.n or None]
+    sets.append(("USPS scans (never trained on)", real["usps_images"][usps], real["usps_labels"][usps]))
+    writers = real["unipen_writers"]
+    for name, chosen in (
+        ("UNIPEN held-out sites", np.isin(writers, HELD_OUT_SITES)),
+        ("UNIPEN training sites", ~np.isin(writers, HELD_OUT_SITES)),
+    ):
+        index = np.flatnonzero(chosen)[: args.n or None]
+        sets.append((name, real["unipen_images"][index], real["unipen_labels"][index]))
+    for site in sorted(set(writers), key=lambda s: -int((writers == s).sum())):
+        index = np.flatnonzero(writers == site)[: args.n or None]
+        mark = "held out" if site in HELD_OUT_SITES else "trained on"
+        sets.append((f"  UNIPEN {site} ({mark})", real["unipen_images"][index], real["unipen_labels"][index]))
+
+    print(f"model: {rec.origin}; source={args.source!r}, tta={args.tta}\n")
+    print("| set | n | pipeline | refused | flagged not a digit | plain resize | textbook recipe | ms/image |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, images, labels in sets:
+        r = evaluate(rec, images, labels, args.source, args.tta)
+        print(
+            f"| {name} | {r['n']} | **{r['pipeline']:.2%}** | {r['refused']:.2%} | {r['flagged']:.2%} | "
+            f"{r['plain']:.2%} | {r['textbook']:.2%} | {r['ms']:.1f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The glyph stage: one region of ink -> the 28x28 image the model reads, and the way back.
+
+MNIST digits are white on black, scaled so that the longer side of the digit
+fits a 20x20 box (aspect kept), anti-aliased, and placed in a 28x28 field with
+their centre of mass at the centre. ``fit_to_mnist`` does exactly that to any
+ink-bright crop, binary or gray, and returns the affine map it applied, so that
+anything computed on the 28x28 (a saliency map) can be drawn back onto the crop.
+
+The same function prepares the real handwriting used in training and the
+"textbook recipe" baseline of the benchmarks: one definition of MNIST-style.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .regions import Region, stroke_width
+
+MNIST_BOX = 20  # the digit's longer side, in pixels, as in MNIST
+MNIST_SIZE = 28
+DIGIT_SIDE = 96  # a binary crop is normalized at this scale before the final 20x20
+STROKE_RATIO = 0.155  # MNIST stroke width / the digit's longer side: median over the training set (5-95%: 0.11-0.26)
+LOW_RES_SIDE = 40  # a digit smaller than this in the input's own pixels keeps its gray levels
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One region as the model sees it, and the way back to the input."""
+
+    image: np.ndarray  # 28x28 float32 in [0, 1], ink bright
+    transform: np.ndarray  # 2x3 affine: input pixel (x, y) -> 28x28 pixel
+    box: tuple[int, int, int, int]  # x, y, w, h of the region in the input's pixels
+    stroke_normalized: bool  # the stroke was thickened or thinned towards MNIST's
+
+
+def center_of_mass(image: np.ndarray) -> tuple[float, float] | None:
+    """(x, y) of the intensity-weighted centre, or None for an empty image.
+
+    Plain numpy: ``cv2.moments`` reads an (N, 2) float array as a list of points, so a
+    thin bar two pixels wide has "no area" there.
+    """
+    total = float(image.sum())
+    if total <= 0:
+        return None
+    ys = np.arange(image.shape[0], dtype=np.float64)
+    xs = np.arange(image.shape[1], dtype=np.float64)
+    return float(image.sum(axis=0) @ xs) / total, float(image.sum(axis=1) @ ys) / total
+
+
+def fit_to_mnist(crop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ink-bright crop (uint8 or float in [0, 1]) -> (28x28 float32 in [0, 1], 2x3 affine crop -> 28x28).
+
+    The crop's longer side is scaled to 20 pixels (area-averaged, which keeps
+    thin strokes as gray rather than dropping them), then its centre of mass is
+    put at the centre of the 28x28 field. A crop that holds no ink at all gives
+    ``ValueError``: the caller checks for ink before cropping.
+    """
+    crop = np.asarray(crop)
+    if crop.ndim != 2 or crop.size == 0:
+        raise ValueError(f"expected a non-empty 2-D crop, got shape {crop.shape}")
+    image = crop.astype(np.float32) / 255.0 if crop.dtype == np.uint8 else crop.astype(np.float32)
+    h, w = image.shape
+    scale = MNIST_BOX / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    small = cv2.resize(image, size, interpolation=interpolation)
+    centre = center_of_mass(small)
+    if centre is None:
+        raise ValueError("the crop holds no ink")
+    # Exact scale of the resize (rounding the size changes it a little), then the shift;
+    # OpenCV's pixel centres are at integer coordinates, hence the half-pixel terms.
+    sx, sy = size[0] / w, size[1] / h
+    tx, ty = MNIST_SIZE / 2 - 0.5 - centre[0], MNIST_SIZE / 2 - 0.5 - centre[1]
+    shift = np.float32([[1, 0, tx], [0, 1, ty]])
+    digit = cv2.warpAffine(small, shift, (MNIST_SIZE, MNIST_SIZE), flags=cv2.INTER_LINEAR, borderValue=0.0)
+    transform = np.array([[sx, 0.0, 0.5 * sx - 0.5 + tx], [0.0, sy, 0.5 * sy - 0.5 + ty]])
+    return np.clip(digit, 0.0, 1.0), transform
+
+
+def textbook_mnist(gray: np.ndarray, ink_level: float = 0.25) -> np.ndarray:
+    """The textbook MNIST recipe for a clean scan: ink-bright gray -> crop to the ink -> ``fit_to_mnist``.
+
+    ``gray`` is uint8 with the ink bright; pixels above ``ink_level`` x its maximum
+    decide the crop. An image without ink comes back empty (all zeros).
+    """
+    ys, xs = np.nonzero(gray > ink_level * float(gray.max())) if gray.max() > 0 else ((), ())
+    if len(ys) == 0:
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    return fit_to_mnist(gray[min(ys) : max(ys) + 1, min(xs) : max(xs) + 1])[0]
+
+
+def invert_affine(transform: np.ndarray) -> np.ndarray:
+    """The 2x3 affine that undoes ``transform``."""
+    return cv2.invertAffineTransform(np.asarray(transform, np.float64))
+
+
+def crop_to_square(mask: np.ndarray) -> np.ndarray:
+    """Scale a binary crop, aspect kept, so its longer side is DIGIT_SIDE pixels; binary again."""
+    h, w = mask.shape
+    scale = DIGIT_SIDE / max(w, h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    resized = cv2.resize(mask, size, interpolation=interpolation)
+    binary = resized >= 128
+    # A hairline shrunk by area averaging may fall below half: keep whatever ink is left.
+    return np.where(binary if binary.any() else resized > 0, 255, 0).astype(np.uint8)
+
+
+def normalize_stroke(digit: np.ndarray) -> np.ndarray:
+    """Thicken hairlines and thin marker blobs towards MNIST's stroke width.
+
+    MNIST's pen is wide for the size of its digits; a fine pen shrunk to 20x20
+    would fade to a faint trace the network has never seen. Widths from 1/1.5 to
+    1.7 times MNIST's median are left alone: MNIST itself varies that much.
+    """
+    target = STROKE_RATIO * max(digit.shape)
+    width = stroke_width(digit)
+    if width <= 0:
+        return digit
+    if width < target / 1.5:
+        k = int(round(target - width)) | 1
+        return cv2.dilate(digit, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    if width > target * 1.7:
+        k = int(round((width - target) / 2)) | 1
+        thinned = cv2.erode(digit, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        return thinned if thinned.any() else digit
+    return digit
+
+
+def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarray:
+    """3x3 matrix of a resize by (sx, sy) with pixel centres kept, then a shift."""
+    return np.array([[sx, 0, 0.5 * sx - 0.5 + tx], [0, sy, 0.5 * sy - 0.5 + ty], [0, 0, 1.0]])
+
+
+def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: bool) -> Glyph:
+    """The region of a page (``gray`` ink-bright at working size) as a 28x28 MNIST-style glyph.
+
+    Ordinarily the region's binary mask is scaled to DIGIT_SIDE, its stroke brought
+    towards MNIST's width, and fitted to 28x28. A digit that was small in the input
+    (under LOW_RES_SIDE pixels, enlarged to be worked on) has no detail to spare:
+    its gray levels inside the region are fitted directly, as a scan would be.
+    """
+    x, y, w, h = region.box
+    to_work = scaling(scale, scale)  # input -> working pixels
+    to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
+    stroke_normalized = False
+    if low_resolution and max(w, h) / scale < LOW_RES_SIDE:
+        near = cv2.dilate(region.mask, np.ones((3, 3), np.uint8))  # the region's ink and its anti-aliased rim
+        crop = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
+        to_square = np.eye(3)
+    else:
+        crop = crop_to_square(region.mask)
+        to_square = scaling(crop.shape[1] / w, crop.shape[0] / h)
+        stroked = normalize_stroke(crop)
+        stroke_normalized = stroked is not crop
+        crop = stroked
+    image, fit = fit_to_mnist(crop)
+    transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
+    box_in_input = tuple(int(round(v / scale)) for v in (x, y, w, h))
+    return Glyph(image, transform, box_in_input, stroke_normalized)

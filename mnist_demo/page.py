@@ -1,0 +1,319 @@
+"""The page stage: any picture of writing -> an ink-bright gray image and a binary mask of the ink.
+
+    alpha -> [background removal] -> gray -> polarity -> CLAHE -> denoise
+    -> flatten background -> threshold with hysteresis (ruled lines erased) -> morphology
+
+Each function takes and returns arrays; ``read_page`` runs them with the
+settings of the image's source, at a working size, and keeps the scale back to
+the input's pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .background import remove_background
+from .errors import NoDigitFound
+from .steps import Steps
+from .verdict import Reason
+
+WORK_SIDE = 640  # photos are processed at most this large: plenty for one digit, and fast
+MIN_SIDE = 128  # tiny images (an MNIST-sized upload) are enlarged to this first
+MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened background
+INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
+HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to this fraction of the ink level
+SOURCES = ("sketch", "webcam", "upload", "mnist")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which steps run, per kind of input."""
+
+    clahe: bool = True
+    denoise: bool = True
+    flatten: bool = True  # subtract an estimate of uneven lighting
+    remove_lines: bool = True  # ruled lines of notebook paper
+    reject_border: bool = True  # a shape that runs far into the image edge is paper edge or shadow
+
+
+SETTINGS = {
+    # A canvas is clean: no lighting to correct, no paper, and people draw up to the edge.
+    "sketch": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False),
+    "webcam": Settings(),
+    "upload": Settings(),
+    "mnist": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page at working size: ink bright, and where the ink is."""
+
+    gray: np.ndarray  # uint8, ink bright, background dark (flattened for photos)
+    mask: np.ndarray  # uint8 0/255, the ink
+    scale: float  # working pixels per input pixel
+    input_shape: tuple[int, int]  # (height, width) of the image as given
+    settings: Settings
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def low_resolution(self) -> bool:
+        """The input was enlarged to be worked on: it has no detail to spare."""
+        return self.scale > 1.0
+
+
+# --- colour and polarity -------------------------------------------------------------------
+
+
+def composite_alpha(image: np.ndarray) -> np.ndarray:
+    """RGBA -> RGB on a background that contrasts with the ink.
+
+    A sketchpad layer is ink on transparency: black ink needs a white backdrop,
+    white chalk a black one, so the backdrop is chosen from the opaque pixels.
+    """
+    if image.ndim != 3 or image.shape[2] != 4:
+        return image
+    rgb = cv2.cvtColor(image, cv2.COLOR_RGBA2RGB)
+    alpha = np.ascontiguousarray(image[:, :, 3])
+    # The ink's colour, weighted by opacity (a sparse sample is plenty): a faint brush counts too.
+    sample_alpha = alpha[::4, ::4].astype(np.float32)
+    partly_transparent = 0 < sample_alpha.sum() < 255 * sample_alpha.size
+    ink_luma = np.average(rgb[::4, ::4].mean(axis=2), weights=sample_alpha) if partly_transparent else 0.0
+    alpha3 = cv2.merge([alpha, alpha, alpha])
+    if ink_luma > 127:  # light ink: onto black
+        return cv2.multiply(rgb, alpha3, scale=1 / 255)
+    return 255 - cv2.multiply(255 - rgb, alpha3, scale=1 / 255)  # dark ink: onto white
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """RGB or gray uint8 -> gray uint8."""
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def is_light_background(gray: np.ndarray) -> bool:
+    """True for dark ink on light paper, False for light chalk on a dark board.
+
+    A drawing (a canvas, a digital image) has two levels, ink and background, and
+    the background is the commoner one, however far a bold digit spreads to the edges.
+    A plain background (a scan) shows at the frame
+    as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
+    background is what a median filter half the image wide sees, which
+    follows uneven lighting, and the ink is what departs from it most, either
+    brighter or darker; squared, so that strong ink outweighs soft shadows.
+    The outer eighth of a photo is left out: the table and the sheet's rim show there.
+    """
+    small = downscaled(gray)
+    dark, light = np.percentile(small, (1, 99))
+    if light - dark >= 4 * MIN_CONTRAST:
+        near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
+        if np.mean(near_dark | near_light) >= 0.9:
+            return int(np.count_nonzero(near_light)) > int(np.count_nonzero(near_dark))
+    edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
+    frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
+    level = float(np.median(frame))
+    departure = small.astype(np.float32) - level
+    plain = np.percentile(np.abs(frame - level), 80) <= 8 and np.mean(np.abs(departure) <= 16) > 0.5
+    if plain:
+        ink = departure[np.abs(departure) > 32]
+        return float(ink.mean()) < 0 if ink.size else level > 127  # a blank page: light or dark
+    # The inner part of a photo: its edges are where the table and the paper's rim show.
+    h, w = small.shape
+    inner = np.ascontiguousarray(small[h // 8 : h - h // 8, w // 8 : w - w // 8]) if min(h, w) >= 16 else small
+    k = max(3, int(min(inner.shape) * 0.5) | 1)  # wider than the thickest stroke: the median stays paper
+    residual = inner.astype(np.float32) - cv2.medianBlur(inner, k)
+    return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
+
+
+def downscaled(gray: np.ndarray) -> np.ndarray:
+    """A quarter-size copy, for the steps that look at the background: it is broad, so this loses nothing."""
+    return cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA) if min(gray.shape) >= 256 else gray
+
+
+def ink_bright(gray: np.ndarray) -> np.ndarray:
+    """Gray image with the ink bright and the background dark, as in MNIST."""
+    return 255 - gray if is_light_background(gray) else gray
+
+
+def resize_to_work_size(image: np.ndarray) -> np.ndarray:
+    """Shrink large photos to WORK_SIDE and enlarge tiny images to MIN_SIDE (longer side).
+
+    Shrinking averages whole blocks of pixels first (INTER_AREA by an integer factor is
+    fast), then interpolates the remaining factor below 2, where linear loses nothing:
+    INTER_AREA by a fractional factor costs ten times more.
+    """
+    side = max(image.shape[:2])
+    if MIN_SIDE <= side <= WORK_SIDE:
+        return image
+    scale = WORK_SIDE / side if side > WORK_SIDE else MIN_SIDE / side
+    block = int(1 / scale)
+    if block >= 2:
+        image = cv2.resize(image, None, fx=1 / block, fy=1 / block, interpolation=cv2.INTER_AREA)
+        scale *= block
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return image if size == image.shape[1::-1] else cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
+
+
+# --- enhancement and binarization ----------------------------------------------------------
+
+
+def apply_clahe(gray: np.ndarray) -> np.ndarray:
+    """Contrast-limited adaptive histogram equalization: faint pencil on gray paper gains contrast."""
+    return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray)
+
+
+def denoise(gray: np.ndarray) -> np.ndarray:
+    """Median filter: removes sensor noise and JPEG specks while keeping stroke edges."""
+    return cv2.medianBlur(gray, 3 if max(gray.shape) < 400 else 5)
+
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Subtract the background (a morphological opening larger than any stroke): a white top-hat.
+
+    Shadows, lighting gradients and the dark table around a sheet of paper are
+    broad; strokes are narrow. What the opening cannot remove is background.
+    """
+    small = downscaled(gray)
+    k = max(5, int(round(min(small.shape) / 3)) | 1)  # a third of the image: wider than any stroke
+    background = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.subtract(gray, background)
+
+
+def ink_level(gray: np.ndarray) -> float:
+    """The gray level that separates ink from background: Otsu's, at least INK_FRACTION of the ink's
+    own brightness, and at least MIN_CONTRAST.
+
+    Otsu alone splits background from "everything else", which on notebook paper
+    includes the faint ruled lines; relative to the ink (the 99th percentile of
+    the pixels above the floor) those lines are dim. The floor keeps a blank page blank: there Otsu would split noise.
+    """
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    candidates = gray[gray >= MIN_CONTRAST]
+    ink = float(np.percentile(candidates, 99)) if candidates.size else 0.0
+    return max(level, INK_FRACTION * ink, MIN_CONTRAST)
+
+
+def binarize(gray: np.ndarray, level: float) -> np.ndarray:
+    """255 where ``gray`` is above ``level``, else 0."""
+    return cv2.threshold(gray, level, 255, cv2.THRESH_BINARY)[1]
+
+
+def threshold(gray: np.ndarray) -> np.ndarray:
+    """Binarize ink at ``ink_level``."""
+    return binarize(gray, ink_level(gray))
+
+
+def hysteresis(strong: np.ndarray, weak: np.ndarray, reach: int = 4) -> np.ndarray:
+    """``strong`` grown through ``weak`` by at most ``reach`` pixels: gaps in a faint stroke close.
+
+    A thin pen stroke, blurred by the camera, dips below the ink level along the way:
+    the strict mask breaks it into pieces, a lenient one keeps it whole but also
+    picks up shading. Growing the strict mask a few pixels through the lenient one
+    bridges the dips without reaching the shading further away. Only what is in
+    ``weak`` is kept, so that whatever was erased from it (ruled lines) stays erased.
+    """
+    grown = cv2.bitwise_and(strong, weak)
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(reach):
+        grown = cv2.bitwise_and(cv2.dilate(grown, kernel), weak)
+    return grown
+
+
+def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
+    """Erase ruled lines and margins: thin, straight, and running across nearly all of the image.
+
+    A digit's bar is shorter or thicker, so it stays; so does a broad band along
+    the frame (the table beside the sheet), which must keep touching the border
+    to be recognized as background. Thin strokes that a line crossed are mended.
+    """
+    h, w = mask.shape
+    thickness = max(3, round(min(h, w) / 120))  # 5 px at the 640 px working size
+    # Where the mask is thicker than a line, it is a stroke (or the table): never cut there.
+    body = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thickness + 2, thickness + 2), np.uint8))
+    keep_out = cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8))
+    cleaned = mask
+    # Ruled lines run nearly edge to edge (less the table a photo shows at its sides); a vertical
+    # margin must span almost the whole height: a tall, thin 1 spans less, or it is a tight crop.
+    for length, horizontal in ((int(0.75 * w), True), (int(0.9 * h), False)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        lines = cv2.subtract(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel), keep_out)
+        if not lines.any():
+            continue
+        cleaned = cv2.subtract(cleaned, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+        # A thin stroke that crossed the line is cut: bridge the gap across the line's direction.
+        gap = thickness + 4
+        cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((gap, 1) if horizontal else (1, gap), np.uint8))
+    return cleaned
+
+
+def clean_mask(mask: np.ndarray) -> np.ndarray:
+    """Open away single-pixel specks, close pinholes and hairline gaps in strokes."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+
+
+def contrast_of(gray: np.ndarray, mask: np.ndarray) -> float:
+    """Ink vs. background, 0-1: difference of their medians in the (ink-bright) gray image."""
+    ink = mask > 0
+    if not ink.any() or ink.all():
+        return 0.0
+    sample = gray[::2, ::2], ink[::2, ::2]
+    background = np.median(sample[0][~sample[1]]) if (~sample[1]).any() else 0.0
+    return float(np.clip((np.median(gray[ink]) - background) / 255.0, 0.0, 1.0))
+
+
+def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = False, steps: Steps | None = None) -> Page:
+    """Run the page stage on a uint8 gray, RGB or RGBA image; ``steps`` records the images on the way.
+
+    Raises ``NoDigitFound`` (BLANK) when nothing stands out from the background.
+    """
+    if source not in SETTINGS:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+    settings = SETTINGS[source]
+    input_shape = image.shape[:2]
+    image = resize_to_work_size(image)
+    scale = max(image.shape[:2]) / max(input_shape)
+    steps = steps if steps is not None else Steps(enabled=False)
+    steps.add("input", image)
+    warnings: list[str] = []
+    if remove_bg:
+        removed, warning = remove_background(image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))
+        if warning:
+            warnings.append(warning)
+        else:
+            image = removed
+            steps.add("background removed", removed)
+    if image.ndim == 3 and image.shape[2] == 4:
+        image = composite_alpha(image)
+        steps.add("alpha composited", image)
+
+    gray = to_gray(image)
+    light = is_light_background(gray)
+    gray = 255 - gray if light else gray
+    steps.add("ink made bright" if light else "gray", gray)
+    if settings.clahe:
+        gray = apply_clahe(gray)
+        steps.add("CLAHE", gray)
+    if settings.denoise:
+        gray = denoise(gray)
+        steps.add("denoised", gray)
+    if settings.flatten:
+        gray = flatten_background(gray)
+        steps.add("background flattened", gray)
+
+    if int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
+        raise NoDigitFound(Reason.BLANK)
+    level = ink_level(gray)
+    weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
+    # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
+    if settings.remove_lines and scale <= 1.0:
+        weak = remove_ruled_lines(weak)
+    mask = hysteresis(binarize(gray, level), weak)
+    steps.add("threshold", mask)
+    mask = clean_mask(mask)
+    steps.add("morphology", mask)
+    return Page(gray, mask, scale, input_shape, settings, tuple(warnings))

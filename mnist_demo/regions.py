@@ -1,0 +1,179 @@
+"""The regions stage: the ink mask -> every candidate shape with its box, and the one that is the digit.
+
+``find_regions`` lists every shape that is not a speck (a connected component
+of the mask) with its box, area and stroke width: what reading a whole number
+segments. ``pick_digit`` chooses the single digit of a one-digit image, joins
+the pieces that belong to it (the bar of a 7, the top of a 5), and says, as
+reason codes, what makes it doubtful; only an image with nothing in it is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .errors import NoDigitFound
+from .verdict import Reason
+
+MAX_OUTLINES = 12  # outer edges and holes of one digit (an 8 has three); noise has hundreds
+MIN_AREA_FRACTION = 2e-4  # smaller components (of the image area) are specks
+BORDER_INK = 0.25  # a shape touching a photo's edge where this much of the frame is ink is the table, not a digit
+
+
+@dataclass(frozen=True)
+class Region:
+    """One shape of ink (or several joined), in working pixels."""
+
+    box: tuple[int, int, int, int]  # x, y, w, h
+    area: int  # ink pixels
+    stroke_width: float  # mean width of its strokes, in pixels
+    touches_border: bool
+    mask: np.ndarray  # uint8 0/255, the box's crop of this region's ink only
+
+    @property
+    def aspect_ratio(self) -> float:
+        return self.box[2] / self.box[3]
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Average stroke width of a binary mask: four times the mean distance to the background.
+
+    (Across a stroke of width w the distance to the edge runs 0 -> w/2 -> 0, mean w/4.)
+    The mask is padded first, so ink that fills its crop to the edge has a finite width.
+    """
+    inside = np.pad(mask > 0, 1)
+    if not inside.any():
+        return 0.0
+    distance = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3)
+    return 4.0 * float(distance[inside].mean())
+
+
+def components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Connected components: (labels image, stats, per-component mean stroke width), background dropped."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    distance = cv2.distanceTransform(np.pad(mask, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    sums = np.bincount(labels.ravel(), weights=distance.ravel(), minlength=count)
+    widths = 4.0 * sums[1:] / np.maximum(stats[1:, cv2.CC_STAT_AREA], 1)
+    return labels, stats[1:], widths
+
+
+def region_of(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray, keep: np.ndarray) -> Region:
+    """The Region made of the components where ``keep`` is True."""
+    h, w = labels.shape
+    xs, ys = stats[keep, cv2.CC_STAT_LEFT], stats[keep, cv2.CC_STAT_TOP]
+    x0, y0 = int(xs.min()), int(ys.min())
+    x1 = int((xs + stats[keep, cv2.CC_STAT_WIDTH]).max())
+    y1 = int((ys + stats[keep, cv2.CC_STAT_HEIGHT]).max())
+    lookup = np.concatenate([[0], np.where(keep, 255, 0)]).astype(np.uint8)  # label -> 0 or 255
+    areas = stats[keep, cv2.CC_STAT_AREA]
+    return Region(
+        box=(x0, y0, x1 - x0, y1 - y0),
+        area=int(areas.sum()),
+        stroke_width=float(np.average(widths[keep], weights=areas)),
+        touches_border=x0 <= 0 or y0 <= 0 or x1 >= w or y1 >= h,
+        mask=lookup[labels[y0:y1, x0:x1]],
+    )
+
+
+def min_area(shape: tuple[int, int]) -> float:
+    return max(12.0, MIN_AREA_FRACTION * shape[0] * shape[1])
+
+
+def find_regions(mask: np.ndarray) -> list[Region]:
+    """Every shape that is not a speck, left to right."""
+    labels, stats, widths = components(mask)
+    big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= min_area(mask.shape))
+    regions = [region_of(labels, stats, widths, np.arange(len(stats)) == i) for i in big]
+    return sorted(regions, key=lambda r: r.box[0])
+
+
+def pick_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[Region, tuple[Reason, ...]]:
+    """The digit of a one-digit image, and the reasons to doubt it; ``NoDigitFound`` if there is nothing.
+
+    Connected components are scored by area, less for those far from the centre;
+    the best plausible one is the digit. Components near it that are not specks
+    join it: the bar of a 7, the top of a 5 or the second stroke of a 4 are often separate.
+    """
+    h, w = mask.shape
+    labels, stats, widths = components(mask)
+    if len(stats) == 0:
+        raise NoDigitFound(Reason.BLANK)
+    areas = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
+    xs, ys, ws, hs = (stats[:, i] for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    smallest = min_area(mask.shape)
+    touches = (xs <= 0) | (ys <= 0) | (xs + ws >= w) | (ys + hs >= h)
+    centres = np.stack([xs + ws / 2, ys + hs / 2], axis=1)
+    offset = np.hypot((centres[:, 0] - w / 2) / w, (centres[:, 1] - h / 2) / h)
+    score = areas * (1.0 - offset)
+    score[areas < smallest] = 0
+    if score.max() <= 0:
+        raise NoDigitFound(Reason.SPECKS)
+    # No digit is much wider than tall; in a photo, what touches or spans the frame
+    # is the table, a paper edge or a shadow. Prefer shapes that are none of these.
+    framed = ~touches & (ws < 0.85 * w) & (hs < 0.85 * h) if reject_border else np.ones(len(areas), bool)
+    plausible = (ws <= 2.5 * hs) & framed
+    if (score * plausible).max() > 0:
+        score *= plausible
+    best = int(np.argmax(score))
+
+    # Gather the pieces of the same digit: not specks, and close to the box grown so far.
+    keep = np.zeros(len(areas), bool)
+    keep[best] = True
+    candidates = (areas >= max(smallest, 0.04 * areas[best])) & (framed | touches[best])
+    while True:
+        x0, y0 = xs[keep].min(), ys[keep].min()
+        x1, y1 = (xs + ws)[keep].max(), (ys + hs)[keep].max()
+        reach = 0.3 * max(x1 - x0, y1 - y0)
+        gap_x = np.maximum(0, np.maximum(x0 - (xs + ws), xs - x1))
+        gap_y = np.maximum(0, np.maximum(y0 - (ys + hs), ys - y1))
+        grown = keep | (candidates & (np.hypot(gap_x, gap_y) <= reach))
+        if (grown == keep).all():
+            break
+        keep = grown
+    region = region_of(labels, stats, widths, keep)
+
+    reasons = list(doubts(mask, region, reject_border=reject_border))
+    significant = (areas >= smallest) & ~keep
+    if areas[keep].sum() < 0.25 * (areas[keep].sum() + areas[significant & framed].sum()):
+        reasons.append(Reason.BUSY)
+    elif (areas[significant & framed] >= 0.3 * areas[keep].sum()).any():
+        reasons.append(Reason.SEVERAL_SHAPES)
+    return region, tuple(dict.fromkeys(reasons))
+
+
+def border_ink(mask: np.ndarray) -> float:
+    """Share of the image's outermost pixels that are ink."""
+    frame = np.concatenate([mask[0], mask[-1], mask[:, 0], mask[:, -1]])
+    return float(np.count_nonzero(frame)) / frame.size
+
+
+def doubts(mask: np.ndarray, region: Region, *, reject_border: bool) -> list[Reason]:
+    """What makes a shape unlike one handwritten digit, as reason codes."""
+    h, w = mask.shape
+    x, y, bw, bh = region.box
+    reasons = []
+    if max(bw, bh) < 0.04 * max(h, w) or max(bw, bh) < 6:
+        reasons.append(Reason.TOO_SMALL)
+    if bw > 2.2 * bh and bw > 0.1 * w:
+        reasons.append(Reason.TOO_WIDE)
+    fill = region.area / float(bw * bh)
+    if (
+        fill > 0.8
+        and min(bw, bh) > 0.4 * max(bw, bh)
+        and min(bw, bh) > 0.15 * min(h, w)
+        and region.stroke_width > 0.3 * min(bw, bh)
+    ):
+        reasons.append(Reason.FILLED_SHAPE)
+    # A digit is one or a few strokes: at most a handful of outlines (an 8 has three).
+    contours, _ = cv2.findContours(region.mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    if sum(cv2.contourArea(c) >= 2 for c in contours) > MAX_OUTLINES:
+        reasons.append(Reason.BUSY)
+    if region.touches_border:
+        # A photo whose frame is largely ink shows more than the digit (the table, a shadow):
+        # that shape runs off the picture. A tight crop of a digit touches its edge and is fine.
+        spans = bw >= 0.95 * w or bh >= 0.95 * h
+        runs_off = reject_border and spans and border_ink(mask) > BORDER_INK
+        reasons.append(Reason.CUT_OFF if runs_off else Reason.TOUCHES_EDGE)
+    return reasons
