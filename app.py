@@ -34,13 +34,18 @@ from mnist_demo.data import load_samples  # noqa: E402
 from mnist_demo.images import MAX_FILE_BYTES  # noqa: E402
 from mnist_demo.loading import MODELS_DIR  # noqa: E402
 from mnist_demo.model import layer_table  # noqa: E402
-from mnist_demo.recognizer import PredictionDict  # noqa: E402
+from mnist_demo.recognizer import LOW_CONFIDENCE, NumberDict, NumberReading, PredictionDict  # noqa: E402
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 BADGE_COLOURS = {"Excellent": "#15803d", "Good": "#0e7490", "Average": "#b45309", "Poor": "#b91c1c"}
 CONCURRENCY = int(os.environ.get("MNIST_DEMO_CONCURRENCY", "4"))
 QUEUE_SIZE = 128
 GALLERY_SIDE = 240  # steps are shown at most this large: the gallery's tiles are smaller still
+# The square canvas fills a desktop column (about 600 px less the tool palette) at 100%; on a phone
+# the editor scales it down to the screen. The number canvas is three times as wide as tall.
+SKETCH_SIDE = 448
+NUMBER_WIDTH = 900
+EDITOR_CHROME = 64  # the editor's toolbar above the canvas: the component is this much taller than the canvas
 
 SAMPLES = load_samples()  # a few hundred MNIST test images shipped in examples/
 UNEXPECTED = "Something went wrong with this image. Please try another one."
@@ -94,6 +99,11 @@ def for_display(image: np.ndarray, side: int = GALLERY_SIDE) -> np.ndarray:
         return image[::step, ::step]
     factor = side // longer
     return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1) if factor > 1 else image
+
+
+def brush_for(height: int) -> gr.Brush:
+    """A brush whose stroke, on a digit drawn most of the canvas tall, is as wide as MNIST's (a tenth of the digit)."""
+    return gr.Brush(default_size=max(8, round(height * 0.07)), colors=["#000000"], color_mode="fixed")
 
 
 def badge_html(quality) -> str:
@@ -154,6 +164,41 @@ def sample_outputs(rec: DigitRecognizer, index: float | None, tta: bool):
     return (index, for_display(images[index], 196), truth, *outputs)
 
 
+def number_html(reading: NumberReading) -> str:
+    """The number in large type, each digit with its confidence; uncertain digits highlighted."""
+    spans = "".join(
+        f"<span class='{'sure' if p.is_digit and p.top3[0][1] >= LOW_CONFIDENCE else 'unsure'}' "
+        f"title='{p.top3[0][1]:.0%}'>{p.label}</span>"
+        for p in reading.digits
+    )
+    rows = "".join(
+        f"<tr class='{'' if p.is_digit and p.top3[0][1] >= LOW_CONFIDENCE else 'unsure'}'><td>{i + 1}</td><td>{p.label}</td>"
+        f"<td>{p.top3[0][1]:.0%}</td><td>{' · '.join(f'{d}: {q:.0%}' for d, q in p.top3)}</td></tr>"
+        for i, p in enumerate(reading.digits)
+    )
+    return (
+        f"<div class='number' id='number-text'>{spans}</div>"
+        f"<p>{len(reading.digits)} digit{'s' if len(reading.digits) != 1 else ''} · whole number {reading.confidence:.0%} sure"
+        f" · digits under {LOW_CONFIDENCE:.0%} are highlighted</p>"
+        f"<table class='digits'><tr><th>#</th><th>digit</th><th>confidence</th><th>top 3</th></tr>{rows}</table>"
+    )
+
+
+def read_number_outputs(rec: DigitRecognizer, image, source: str, tta: bool):
+    """The Number tab's outputs: the reading and the segmentation drawn on the input."""
+    if image is None:
+        return "<p>Nothing to read yet.</p>", []
+    try:
+        reading = rec.read_number(image, source=source, tta=tta)
+    except (NoDigitFound, InvalidImage) as problem:
+        log.info("refused (number, source=%s): %s", source, problem)
+        return f"<p><span class='info'>Info:</span> {html.escape(str(problem))}</p>", []
+    except Exception:  # noqa: BLE001 - logged; the page stays usable
+        log.exception("reading a number failed (source=%s)", source)
+        return f"<p>{UNEXPECTED}</p>", []
+    return number_html(reading), gallery_of(reading.steps)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -184,7 +229,7 @@ def photo_tab(tab: str, make_image, handler, rembg_boxes: list, examples: list[s
             rembg_boxes.append(remove_bg)
             button = gr.Button("Recognize", variant="primary")
             if examples:
-                gr.Examples(examples, inputs=image, label="Examples (click one)")
+                gr.Examples(examples, inputs=image, label="Examples (click one)", elem_id=f"{tab}-examples")
         with gr.Column(elem_classes=["result"]):
             outputs = result_panel(tab)
     inputs = [image, tta, remove_bg]
@@ -261,23 +306,58 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
             raise gr.Error(str(result), print_exception=False)
         return result.as_dict()
 
+    def read_number(image: FileData, source: Literal["sketch", "webcam", "upload"] = "upload", tta: bool = False) -> NumberDict:
+        """Read a handwritten number (1 to 12 digits, left to right): an age, a year, a phone number, a meter.
+
+        Args:
+            image: the picture (PNG, JPEG, WebP, GIF, BMP or TIFF, at most 10 MB) of the number, written on one line.
+            source: "sketch" (drawn on a canvas), "webcam" or "upload" (a photo or scan).
+            tta: test-time augmentation for each digit (slower, sometimes steadier).
+        Returns:
+            text: the digits as a string, e.g. "2026". confidence: the probability that the whole string is right.
+            digits: for each digit, left to right, its value, its confidence, whether it looks like a digit at all,
+            its top 3 and its box (x, y, w, h) in the picture. A blank picture or a broken file is an error.
+        """
+        if image is None:
+            raise gr.Error("No image was sent.", print_exception=False)
+        path = image["path"] if isinstance(image, dict) else getattr(image, "path", image)
+        try:
+            return recognizer.read_number(path, source=source, tta=bool(tta), steps=False).as_dict()
+        except (NoDigitFound, InvalidImage) as problem:
+            log.info("refused (number, source=%s): %s", source, problem)
+            raise gr.Error(str(problem), print_exception=False) from None
+        except Exception:  # noqa: BLE001 - logged; the client gets a message, not a stack trace
+            log.exception("reading a number failed (source=%s)", source)
+            raise gr.Error(UNEXPECTED, print_exception=False) from None
+
+    def read_drawn_number(editor: dict | None, tta: bool):
+        """The Number tab's answer for the wide canvas."""
+        composite = None if editor is None else editor.get("composite")
+        if composite is None or not np.asarray(composite).any():
+            return "<p>Write a number on the canvas.</p>", []
+        return read_number_outputs(recognizer, composite, "sketch", tta)
+
+    def read_photo_number(path: str | None, tta: bool):
+        """The Number tab's answer for a photo or an uploaded picture."""
+        return read_number_outputs(recognizer, path, "upload", tta)
+
     def recognize_sketch(editor: dict | None, tta: bool):
-        """The Sketchpad's answer: top-3, pipeline steps, quality badge and status, from the canvas's layers."""
+        """The Draw tab's answer for the web page (top-3, step images, badge HTML, status); programs should call predict."""
         composite = None if editor is None else editor.get("composite")
         if composite is None or not np.asarray(composite).any():
             return show_problem("Draw a digit on the canvas.")
         return recognize(recognizer, composite, "sketch", tta)
 
     def recognize_webcam(image: np.ndarray | None, tta: bool, remove_background: bool):
-        """The Webcam tab's answer for a snapshot."""
+        """The Webcam tab's answer for the web page (top-3, step images, badge HTML, status); programs should call predict."""
         return recognize(recognizer, image, "webcam", tta, remove_background)
 
     def recognize_upload(path: str | None, tta: bool, remove_background: bool):
-        """The Upload tab's answer for an image file."""
+        """The Upload tab's answer for the web page (top-3, step images, badge HTML, status); programs should call predict."""
         return recognize(recognizer, path, "upload", tta, remove_background)
 
     def recognize_sample(index: float, tta: bool):
-        """One of the shipped MNIST test images (index 0-299), with its true label."""
+        """One of the 300 MNIST test images shipped with the app (index 0-299), its true label and the model's reading."""
         return sample_outputs(recognizer, index, tta)[1:]
 
     def random_sample(tta: bool):
@@ -294,26 +374,28 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
             "# Handwritten digit recognizer\n"
             "Draw a digit, take a photo of one written on paper, or upload a picture. "
             "The image is cleaned up into an MNIST-style 28×28 digit (every step is shown) and a CNN reads it; "
-            "it also says when it is not looking at a digit."
+            "it also says when it is not looking at a digit.",
+            elem_id="intro",
         )
         rembg_boxes: list[gr.Checkbox] = []
         with gr.Tabs():
-            with gr.Tab("Sketchpad", id="sketch"):
+            with gr.Tab("Draw", id="sketch"):
                 with gr.Row():
                     with gr.Column():
                         sketch = gr.Sketchpad(
                             label="Draw one digit",
                             type="numpy",
                             image_mode="RGBA",
-                            canvas_size=(448, 448),
-                            brush=gr.Brush(default_size=28, colors=["#000000"], color_mode="fixed"),
+                            canvas_size=(SKETCH_SIDE, SKETCH_SIDE),
+                            height=SKETCH_SIDE + EDITOR_CHROME,
+                            brush=brush_for(SKETCH_SIDE),
                             layers=False,
                             elem_id="sketchpad",
                         )
                         sketch_tta = gr.Checkbox(label="Test-time augmentation (average of 5 rotations)")
                         with gr.Row():
-                            sketch_button = gr.Button("Recognize", variant="primary")
-                            sketch_clear = gr.ClearButton(value="Clear")
+                            sketch_button = gr.Button("Recognize", variant="primary", min_width=80)
+                            sketch_clear = gr.ClearButton(value="Clear", min_width=80)
                     with gr.Column(elem_classes=["result"]):
                         sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
@@ -334,7 +416,9 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
             with gr.Tab("Webcam", id="webcam"):
                 photo_tab(
                     "webcam",
-                    lambda: gr.Image(sources=["webcam"], type="numpy", label="Hold a written digit up to the camera"),
+                    lambda: gr.Image(
+                        sources=["webcam"], type="numpy", label="Hold a written digit up to the camera", elem_id="webcam-input"
+                    ),
                     recognize_webcam,
                     rembg_boxes,
                 )
@@ -343,14 +427,18 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                 photo_tab(
                     "upload",
                     lambda: UploadImage(
-                        sources=["upload", "clipboard"], type="filepath", image_mode=None, label="A picture of one digit"
+                        sources=["upload", "clipboard"],
+                        type="filepath",
+                        image_mode=None,
+                        label="A picture of one digit",
+                        elem_id="upload-input",
                     ),
                     recognize_upload,
                     rembg_boxes,
                     examples,
                 )
 
-            with gr.Tab("MNIST samples", id="mnist"):
+            with gr.Tab("MNIST", id="mnist"):
                 with gr.Row():
                     with gr.Column():
                         sample_index = gr.Number(value=0, precision=0, label=f"Sample (0-{len(SAMPLES[0]) - 1})")
@@ -375,10 +463,70 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     concurrency_id="predict",
                 )
 
+            with gr.Tab("Number", id="number"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        number_sketch = gr.Sketchpad(
+                            label="Write a number (up to 12 digits) on one line",
+                            type="numpy",
+                            image_mode="RGBA",
+                            canvas_size=(NUMBER_WIDTH, NUMBER_WIDTH // 3),
+                            height=NUMBER_WIDTH // 3 + EDITOR_CHROME,
+                            brush=brush_for(NUMBER_WIDTH // 3),
+                            layers=False,
+                            elem_id="number-sketchpad",
+                        )
+                        number_photo = UploadImage(
+                            sources=["upload", "webcam", "clipboard"],
+                            type="filepath",
+                            image_mode=None,
+                            label="...or a photo of a written number",
+                            height=220,
+                        )
+                        number_tta = gr.Checkbox(label="Test-time augmentation")
+                        with gr.Row():
+                            number_button = gr.Button("Read the number", variant="primary", elem_id="number-read")
+                            number_clear = gr.ClearButton(value="Clear")
+                    with gr.Column(scale=2):
+                        number_text = gr.HTML(elem_id="number-result")
+                        number_gallery = gr.Gallery(
+                            label="Digits found", columns=1, height="auto", object_fit="contain", preview=False, format="png"
+                        )
+                number_outputs = [number_text, number_gallery]
+                number_sketch.change(
+                    read_drawn_number,
+                    [number_sketch, number_tta],
+                    number_outputs,
+                    trigger_mode="always_last",
+                    show_progress="hidden",
+                    api_name="number_sketch_changed",
+                    api_visibility="private",
+                    concurrency_id="predict",
+                )
+                number_button.click(
+                    read_drawn_number,
+                    [number_sketch, number_tta],
+                    number_outputs,
+                    api_name="read_drawn_number",
+                    api_visibility="private",
+                    concurrency_id="predict",
+                )
+                number_photo.change(
+                    read_photo_number,
+                    [number_photo, number_tta],
+                    number_outputs,
+                    api_name="read_photo_number",
+                    api_visibility="private",
+                    concurrency_id="predict",
+                )
+                number_clear.add([number_sketch, number_photo, *number_outputs])
+                number_clear.click(None, js=SELECT_BRUSH_JS)
+
             with gr.Tab("Model", id="model"):
                 model_tab(recognizer)
 
         gr.api(predict, api_name="predict", concurrency_id="predict")
+        gr.api(read_number, api_name="read_number", concurrency_id="predict")
         demo.load(
             recognize_sample,
             [sample_index, sample_tta],
@@ -402,13 +550,20 @@ CSS = """
 .warning, .info { font-weight: 600; }
 .right { color: #15803d; font-weight: 600; }
 .wrong { color: #b91c1c; font-weight: 600; }
-#sketchpad canvas { touch-action: none; }
+#sketchpad canvas, #number-sketchpad canvas { touch-action: none; }
+.number { font-size: 3.2em; font-weight: 700; letter-spacing: .12em; font-variant-numeric: tabular-nums; }
+.number .unsure { color: #b45309; text-decoration: underline dotted; }
+table.digits td, table.digits th { padding: .15em .6em; text-align: left; }
+table.digits tr.unsure td { background: #fef3c7; }
 .figure img { max-height: 420px; object-fit: contain; }
 /* Captions in full, on two lines if they must. */
 .caption-label {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
+/* A phone: a compact header, so that the answer shows below the canvas without scrolling; two steps a row. */
 @media (max-width: 640px) {
+  #intro p { display: none; }
+  #intro h1 { font-size: 1.4em; margin: 0; }
   .grid-container { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
 }
 """
@@ -418,8 +573,11 @@ CSS = """
 SELECT_BRUSH_JS = """
 () => {
   const pick = () => {
-    const brush = document.querySelector('#sketchpad button[aria-label="Brush"]');
-    if (brush && !brush.classList.contains('selected') && brush.getAttribute('aria-pressed') !== 'true') brush.click();
+    for (const id of ['#sketchpad', '#number-sketchpad']) {
+      const brush = document.querySelector(id + ' button[aria-label="Brush"]');
+      const idle = brush && brush.offsetParent && !brush.classList.contains('selected');
+      if (idle && brush.getAttribute('aria-pressed') !== 'true') brush.click();
+    }
   };
   if (!window.__brushWatch) { window.__brushWatch = setInterval(pick, 500); }
   pick();

@@ -8,6 +8,6 @@ print(pred.label, pred.top3, pred.quality.badge)
 
 from .errors import InvalidImage, NoDigitFound
 from .loading import load_model
-from .recognizer import DigitRecognizer, Prediction
+from .recognizer import DigitRecognizer, NumberReading, Prediction
 
-__all__ = ["DigitRecognizer", "InvalidImage", "NoDigitFound", "Prediction", "load_model"]
+__all__ = ["DigitRecognizer", "InvalidImage", "NoDigitFound", "NumberReading", "Prediction", "load_model"]

@@ -1,29 +1,48 @@
 """How much to trust the input: a 0-100 score and a badge from contrast, size and aspect ratio.
 
-Each metric maps to 0-1 by a piecewise-linear ramp whose corners come from what
-the pipeline handles well (measured with benchmarks/robustness.py):
+Each metric maps to a part in 0-1 by a piecewise-linear ramp (flat beyond its end
+corners). The corners come from what the pipeline handles well (the contrast ones
+measured with benchmarks/robustness.py) and, for the aspect ratio, from the
+bounding boxes of the 10,000 MNIST test digits:
 
 - contrast, ink minus background in the gray image the threshold sees (after
-  background flattening for photos), 0-1: below 0.1
-  the threshold starts to lose strokes; from 0.35 up, strokes are crisp.
-- relative size, digit height / image height: under 0.06 a digit is a few dozen
-  pixels in a photo and JPEG or blur eat its strokes; 0.2-0.9 is ideal; a digit
-  that fills the frame may be cut off.
-- aspect ratio, width / height: handwritten digits lie between about 0.15 (a 1)
-  and 1.0; much wider shapes are usually two digits or a stray line.
+  background flattening for photos), 0-1: 0 at 0.05 and below; 0.3 at 0.1, where
+  the threshold starts to lose strokes; 1 from 0.35 up, where strokes are crisp.
+- relative size, digit height / image height: 0 at 0.02 and below; 0.1 at 0.05,
+  since a mark that small is as likely a speck, a pen tap or noise as a digit,
+  and in a 480-pixel webcam frame it is at most 24 pixels tall, hardly more than the 20
+  MNIST draws a digit at, so JPEG or blur eat its strokes; 0.5 at 0.1, readable
+  but small; 1 from 0.2 to 0.9; 0.7 at 1.0, a digit that fills the frame: a
+  tight crop is an ordinary input, but its edge may be cut off.
+- aspect ratio, width / height: 1 from 0.1 to 1.2, where 95% of MNIST test digits
+  lie (a 1 goes down to 0.1, the median 0 is 0.9: round is normal); 0.3 at 0.03,
+  a hairline; 0.2 at 2.0, as wide as the widest 0.1% of MNIST (more often two
+  digits, a dash or a stray line); 0.03 from 3.0 up.
 
-The score weights them 40 / 35 / 25 (contrast matters most: it decides the
-threshold). Badges: Excellent >= 85, Good >= 70, Average >= 50, else Poor.
+The score is the weighted geometric mean of the three parts, weights 40 / 35 / 25
+(contrast matters most: it decides the threshold), times 100. A geometric mean,
+unlike a sum, lets one bad metric pull the score down however good the other two
+are: a crisp round speck is still a speck, and a thin shape that is also tiny is
+worse than either alone. With the other two parts ideal, a size of 0.05 or less
+(a dot) is Poor, 0.1 is Good and a tight crop (1.0) stays Excellent; contrast
+0.1 is Average and 0.07 or less Poor. Badges: Excellent >= 85, Good >= 70,
+Average >= 50, else Poor.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 WEIGHTS = {"contrast": 0.40, "size": 0.35, "aspect": 0.25}
 BADGES = ((85, "Excellent"), (70, "Good"), (50, "Average"), (0, "Poor"))
+
+# (value, part) corners; the module docstring says where each comes from.
+CONTRAST_RAMP = [(0.05, 0.0), (0.1, 0.3), (0.35, 1.0)]
+SIZE_RAMP = [(0.02, 0.0), (0.05, 0.1), (0.1, 0.5), (0.2, 1.0), (0.9, 1.0), (1.0, 0.7)]
+ASPECT_RAMP = [(0.03, 0.3), (0.1, 1.0), (1.2, 1.0), (2.0, 0.2), (3.0, 0.03)]
 
 
 @dataclass(frozen=True)
@@ -50,12 +69,17 @@ def ramp(value: float, points: list[tuple[float, float]]) -> float:
     return float(np.interp(value, xs, ys))
 
 
+def badge_for(score: int) -> str:
+    """The badge of a 0-100 score: the first of BADGES whose floor the score reaches."""
+    return next(name for floor, name in BADGES if score >= floor)
+
+
 def score_quality(contrast: float, relative_size: float, aspect_ratio: float) -> Quality:
+    """Score an input by its contrast, relative size and aspect ratio (see the module docstring)."""
     parts = {
-        "contrast": ramp(contrast, [(0.05, 0.0), (0.1, 0.3), (0.35, 1.0)]),
-        "size": ramp(relative_size, [(0.02, 0.0), (0.06, 0.4), (0.2, 1.0), (0.9, 1.0), (1.0, 0.7)]),
-        "aspect": ramp(aspect_ratio, [(0.05, 0.3), (0.15, 1.0), (1.0, 1.0), (1.6, 0.2)]),
+        "contrast": ramp(contrast, CONTRAST_RAMP),
+        "size": ramp(relative_size, SIZE_RAMP),
+        "aspect": ramp(aspect_ratio, ASPECT_RAMP),
     }
-    score = int(round(100 * sum(WEIGHTS[k] * v for k, v in parts.items())))
-    badge = next(name for floor, name in BADGES if score >= floor)
-    return Quality(score, badge, contrast, relative_size, aspect_ratio)
+    score = int(round(100 * math.prod(parts[k] ** w for k, w in WEIGHTS.items())))
+    return Quality(score, badge_for(score), contrast, relative_size, aspect_ratio)

@@ -16,13 +16,17 @@ from .glyph import MNIST_SIZE
 from .images import load_image
 from .loading import load_model_with_origin
 from .model import NUM_CLASSES
-from .pipeline import Processed, preprocess
+from .numbers import draw_segmentation, segment
+from .page import read_page
+from .pipeline import Processed, finish, preprocess
 from .quality import Quality, score_quality
+from .steps import Steps
 from .verdict import Reason, decide
 
 log = logging.getLogger(__name__)
 
 TTA_ANGLES = (-10.0, -5.0, 0.0, 5.0, 10.0)
+LOW_CONFIDENCE = 0.8  # a digit of a number read with less is highlighted as uncertain
 
 
 class DigitProbability(TypedDict):
@@ -78,6 +82,47 @@ class Prediction:
             "box": list(self.box),
             "reasons": [reason.value for reason in self.reasons],
             "warnings": list(self.warnings),
+        }
+
+
+class DigitReading(TypedDict):
+    digit: int
+    confidence: float  # calibrated probability of this digit
+    is_digit: bool
+    top3: list[DigitProbability]
+    box: list[int]  # x, y, w, h in the input image
+
+
+class NumberDict(TypedDict):
+    """``NumberReading.as_dict()``: what the JSON API returns for a number."""
+
+    text: str  # the digits, left to right, e.g. "2026"
+    confidence: float  # probability that the whole string is right
+    digits: list[DigitReading]
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    text: str  # the digits read, left to right
+    digits: list[Prediction]  # one per digit, left to right
+    boxes: list[tuple[int, int, int, int]]  # x, y, w, h of each digit in the input image
+    confidence: float  # probability that the whole string is right: the product of the digits'
+    steps: list[tuple[str, np.ndarray]]  # the segmentation drawn on the input, for a gallery
+
+    def as_dict(self) -> NumberDict:
+        return {
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "digits": [
+                {
+                    "digit": p.label,
+                    "confidence": round(p.top3[0][1], 4),
+                    "is_digit": p.is_digit,
+                    "top3": [{"digit": d, "probability": round(q, 4)} for d, q in p.top3],
+                    "box": list(p.box),
+                }
+                for p in self.digits
+            ],
         }
 
 
@@ -164,6 +209,31 @@ class DigitRecognizer:
         ready = [r for r in results if isinstance(r, Processed)]
         predictions = iter(self.classify(ready, tta=tta))
         return [next(predictions) if isinstance(r, Processed) else r for r in results]
+
+    def read_number(self, image, source: str = "sketch", tta: bool = False, steps: bool = True) -> NumberReading:
+        """Read every digit of a handwritten number (1 to 12 digits), left to right.
+
+        Raises ``InvalidImage`` or ``NoDigitFound`` like ``predict``; a single digit reads as a
+        one-character string. ``steps`` draws the segmentation on the input for a gallery.
+        """
+        source = "sketch" if source == "mnist" else source
+        page = read_page(load_image(image), source, steps=Steps(enabled=False))
+        segments = segment(page, self.probabilities)
+        if not segments:
+            raise NoDigitFound(Reason.SPECKS)
+        empty = Steps(enabled=False)
+        processed = [finish(page, s.region, s.glyph, (), empty) for s in segments]
+        predictions = self.classify(processed, tta=tta)
+        sure = [p.is_digit and p.top3[0][1] >= LOW_CONFIDENCE for p in predictions]
+        labels = [str(p.label) for p in predictions]
+        drawn = [("digits found", draw_segmentation(page.gray, segments, labels, sure))] if steps else []
+        return NumberReading(
+            text="".join(labels),
+            digits=predictions,
+            boxes=[p.box for p in predictions],
+            confidence=float(np.prod([p.top3[0][1] for p in predictions])),
+            steps=drawn,
+        )
 
     def classify(self, processed: list[Processed], tta: bool = False) -> list[Prediction]:
         """Run the model on preprocessed digits (one call for all of them, TTA copies included)."""
