@@ -1,23 +1,36 @@
-"""Latency per request, pipeline and model timed separately, with and without TTA.
+"""Latency: what a visitor waits for, beside what the pipeline and the model take.
 
     python benchmarks/latency.py [--runs 200]
 
 Inputs: a 512x512 transparent sketch layer, a 1280x960 photo of paper (both
-rendered from MNIST test digits), and a 28x28 MNIST image. Prints p50 and p95 in
-milliseconds. Medians are what to compare; the machine is shared and noisy.
+rendered from MNIST test digits), and a 28x28 MNIST image, each encoded as a
+PNG or JPEG file. For each, in milliseconds (p50 and p95):
+- pipeline and model: a decoded array through ``preprocess`` and the model (no gallery);
+- JSON answer: file bytes in -> ``Prediction.as_dict()`` out, as ``/predict`` computes it;
+- page answer: file bytes in -> label, gallery (step images encoded by Gradio's Gallery,
+  as the page receives them), badge and status out, as the app's tabs compute it.
+Then, through a running ``python app.py`` and ``gradio_client`` (upload, queue and download
+included, one client at a time): ``/predict`` against ``/recognize_upload`` for the same photo,
+and ``/recognize_sketch`` for a canvas. Medians are what to compare; the machine is shared and noisy.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import gradio as gr  # noqa: E402
+
+import app  # noqa: E402
 from mnist_demo import DigitRecognizer  # noqa: E402
 from mnist_demo.data import load_samples  # noqa: E402
 from mnist_demo.images import load_image  # noqa: E402
@@ -30,6 +43,12 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return float(p50), float(p95)
 
 
+def encoded(image: np.ndarray, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    return buffer.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=200)
@@ -38,41 +57,93 @@ def main() -> None:
 
     rec = DigitRecognizer.load(args.model)
     images, _, _ = load_samples()
+    photos = [render_photo(d, np.random.default_rng([i, 7])) for i, d in enumerate(images[:60])]
     inputs = {
         "sketch 512x512": (
             "sketch",
+            "PNG",
             [render_sketch(d, np.random.default_rng(i), "transparent") for i, d in enumerate(images[:20])],
         ),
-        "photo 1280x960": (
-            "upload",
-            [render_photo(d, np.random.default_rng([i, 7])) for i, d in enumerate(images[:60])],
-        ),
-        "mnist 28x28": ("mnist", list(images[:20])),
+        "photo 1280x960": ("upload", "JPEG", [p for p in photos if p.shape[:2] == (960, 1280)][:20]),
+        "mnist 28x28": ("mnist", "PNG", list(images[:20])),
     }
-    # Keep the photos that are 1280x960 (the generator also makes other sizes).
-    photos = [p for p in inputs["photo 1280x960"][1] if p.shape[:2] == (960, 1280)]
-    inputs["photo 1280x960"] = ("upload", photos[:20])
+    # The gallery as the page gets it: Gradio encodes each step image into its cache.
+    gallery = gr.Gallery(format="png")
+    cache = tempfile.TemporaryDirectory()
+    gallery.GRADIO_CACHE = cache.name
 
-    print(f"model: {rec.origin}; {args.runs} runs each; milliseconds")
-    print(f"{'input':<16} {'TTA':<4} {'pipeline p50':>12} {'p95':>6} {'model p50':>10} {'p95':>6} {'total p50':>10} {'p95':>6}")
-    for name, (source, items) in inputs.items():
+    print(f"model: {rec.origin}; {args.runs} runs each; milliseconds, p50 / p95")
+    print("| input | TTA | pipeline | model | JSON answer (bytes in) | page answer (bytes in, gallery) | page / JSON |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (source, fmt, arrays) in inputs.items():
+        files = [encoded(a, fmt) for a in arrays]
         for tta in (False, True):
-            pipeline_s, model_s, total_s = [], [], []
+            pipeline_s, model_s, json_s, page_s = [], [], [], []
             for run in range(args.runs):
-                image = items[run % len(items)]
+                array, file = arrays[run % len(arrays)], files[run % len(files)]
                 t0 = time.perf_counter()
-                processed = preprocess(load_image(image), source)
+                processed = preprocess(load_image(array), source)
                 t1 = time.perf_counter()
                 rec.classify([processed], tta=tta)
                 t2 = time.perf_counter()
+                rec.predict(file, source=source, tta=tta).as_dict()
+                t3 = time.perf_counter()
+                label, steps, badge, status = app.recognize(rec, file, source, tta)
+                gallery.postprocess(steps)
+                t4 = time.perf_counter()
                 pipeline_s.append(t1 - t0)
                 model_s.append(t2 - t1)
-                total_s.append(t2 - t0)
-            columns = [
-                f"{p50:>{width}.2f} {p95:>6.2f}"
-                for (p50, p95), width in zip(map(percentiles, (pipeline_s, model_s, total_s)), (12, 10, 10))
-            ]
-            print(f"{name:<16} {'yes' if tta else 'no':<4} {' '.join(columns)}")
+                json_s.append(t3 - t2)
+                page_s.append(t4 - t3)
+            cells = [percentiles(s) for s in (pipeline_s, model_s, json_s, page_s)]
+            ratio = cells[3][0] / cells[2][0]
+            row = " | ".join(f"{p50:.1f} / {p95:.1f}" for p50, p95 in cells)
+            print(f"| {name} | {'yes' if tta else 'no'} | {row} | {ratio:.2f} |", flush=True)
+    cache.cleanup()
+    through_the_server(photos[0], inputs["sketch 512x512"][2][0], args.runs // 4)
+
+
+def through_the_server(photo: np.ndarray, sketch: np.ndarray, runs: int) -> None:
+    """p50 of the JSON and the page endpoints, called as a client would."""
+    from gradio_client import Client, handle_file
+
+    from tests.live_server import start_app, stop_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        photo_path, sketch_path = Path(tmp) / "photo.jpg", Path(tmp) / "sketch.png"
+        Image.fromarray(photo).save(photo_path, quality=90)
+        Image.fromarray(sketch).save(sketch_path)
+        process, url = start_app(Path(tmp) / "app.log")
+        try:
+            client = Client(url, verbose=False)
+            calls = {
+                "/predict (photo)": lambda: client.predict(handle_file(str(photo_path)), "upload", False, api_name="/predict"),
+                "/recognize_upload (photo)": lambda: client.predict(
+                    handle_file(str(photo_path)), False, False, api_name="/recognize_upload"
+                ),
+                "/predict (sketch)": lambda: client.predict(handle_file(str(sketch_path)), "sketch", False, api_name="/predict"),
+                "/recognize_sketch (sketch)": lambda: client.predict(
+                    {"background": None, "layers": [], "composite": handle_file(str(sketch_path))},
+                    False,
+                    api_name="/recognize_sketch",
+                ),
+            }
+            medians = {}
+            for name, call in calls.items():
+                call()  # warm-up
+                times = []
+                for _ in range(max(5, runs)):
+                    started = time.perf_counter()
+                    call()
+                    times.append(time.perf_counter() - started)
+                medians[name] = float(np.median(times) * 1000)
+        finally:
+            stop_app(process)
+    print("\nthrough the server (gradio_client, one request at a time), p50 ms:")
+    for name, ms in medians.items():
+        print(f"  {name:<28} {ms:7.1f}")
+    print(f"  page / JSON, photo: {medians['/recognize_upload (photo)'] / medians['/predict (photo)']:.2f} (target <= 1.5)")
+    print(f"  page / JSON, sketch: {medians['/recognize_sketch (sketch)'] / medians['/predict (sketch)']:.2f}")
 
 
 if __name__ == "__main__":

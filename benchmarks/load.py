@@ -6,6 +6,7 @@
 Launches `python app.py` itself on a free loopback port, and prints throughput,
 p50/p95/p99 latency, the error count, and the server's resident memory (RSS)
 sampled every second: start, peak, end, and per tenth of the run, to show whether it stays flat.
+Every answer is checked against the digit in the example's file name: a wrong one is counted, not only an error.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from gradio_client import Client, handle_file  # noqa: E402
 
 from tests.live_server import start_app, stop_app  # noqa: E402
 
-# (file, source): drawings, photos and chalk, as the examples gallery offers them.
-IMAGES = sorted((str(p), "upload") for p in (ROOT / "examples").glob("*") if p.suffix in (".png", ".jpg"))
+# (file, source, label): drawings, photos and chalk, as the examples gallery offers them; the digit ends each name.
+IMAGES = sorted(
+    (str(p), "upload", int(p.stem.rsplit("_", 1)[1])) for p in (ROOT / "examples").glob("*") if p.suffix in (".png", ".jpg")
+)
 
 
 def rss_mib(pid: int) -> float:
@@ -44,17 +47,20 @@ def rss_mib(pid: int) -> float:
 SSL_CONTEXT = ssl.create_default_context()
 
 
-def client_loop(url: str, stop_at: float, latencies: list[float], errors: list[str], seed: int) -> None:
+def client_loop(url: str, stop_at: float, latencies: list[float], errors: list[str], wrong: list[str], seed: int) -> None:
     client = Client(url, verbose=False, ssl_verify=SSL_CONTEXT)
     rng = np.random.default_rng(seed)
     while time.monotonic() < stop_at:
-        path, source = IMAGES[int(rng.integers(len(IMAGES)))]
+        path, source, label = IMAGES[int(rng.integers(len(IMAGES)))]
         started = time.perf_counter()
         try:
-            client.predict(handle_file(path), source, False, api_name="/predict")
+            result = client.predict(handle_file(path), source, False, api_name="/predict")
             latencies.append(time.perf_counter() - started)
         except Exception as error:  # noqa: BLE001 - every failure counts as an error
             errors.append(f"{type(error).__name__}: {error}")
+            continue
+        if result.get("label") != label or not result.get("is_digit"):  # an answer must be right, not only come back
+            wrong.append(f"{Path(path).name}: {result.get('label')} (is_digit {result.get('is_digit')})")
 
 
 def main() -> None:
@@ -69,11 +75,12 @@ def main() -> None:
             Client(url, verbose=False).predict(handle_file(IMAGES[0][0]), "upload", False, api_name="/predict")  # warm-up
             latencies: list[float] = []
             errors: list[str] = []
+            wrong: list[str] = []
             samples: list[float] = [rss_mib(process.pid)]
             started = time.monotonic()
             stop_at = started + args.seconds
             threads = [
-                threading.Thread(target=client_loop, args=(url, stop_at, latencies, errors, seed), daemon=True)
+                threading.Thread(target=client_loop, args=(url, stop_at, latencies, errors, wrong, seed), daemon=True)
                 for seed in range(args.clients)
             ]
             for thread in threads:
@@ -89,15 +96,17 @@ def main() -> None:
     p50, p95, p99 = np.percentile(ms, (50, 95, 99)) if len(ms) else (float("nan"),) * 3
     tenths = [samples[min(len(samples) - 1, round(i * (len(samples) - 1) / 10))] for i in range(11)]
     print(f"clients {args.clients}, {elapsed:.0f} s, images: {len(IMAGES)} example files (source=upload, no TTA)")
-    header = ("clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "RSS start/peak/end MiB")
-    print(" ".join(f"{name:>{width}}" for name, width in zip(header, (7, 8, 6, 7, 7, 7, 6, 24))))
+    header = ("clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "wrong", "RSS start/peak/end MiB")
+    print(" ".join(f"{name:>{width}}" for name, width in zip(header, (7, 8, 6, 7, 7, 7, 6, 6, 24))))
     print(
         f"{args.clients:>7} {len(latencies):>8} {len(latencies) / elapsed:>6.1f} {p50:>7.0f} {p95:>7.0f} {p99:>7.0f} "
-        f"{len(errors):>6} {samples[0]:>8.0f} / {max(samples):.0f} / {samples[-1]:.0f}"
+        f"{len(errors):>6} {len(wrong):>6} {samples[0]:>8.0f} / {max(samples):.0f} / {samples[-1]:.0f}"
     )
     print("RSS per tenth of the run (MiB): " + " ".join(f"{v:.0f}" for v in tenths))
     for error in sorted(set(errors))[:5]:
         print("error:", error[:200])
+    for answer in sorted(set(wrong))[:5]:
+        print("wrong answer:", answer)
 
 
 if __name__ == "__main__":

@@ -96,8 +96,8 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 def is_light_background(gray: np.ndarray) -> bool:
     """True for dark ink on light paper, False for light chalk on a dark board.
 
-    A drawing (a canvas, a digital image) has two levels, ink and background, and
-    the background is the commoner one, however far a bold digit spreads to the edges.
+    A drawing (a canvas, a digital image) has two levels, ink and background: the background
+    is what most of the frame shows where the digit runs into it, else the commoner level.
     A plain background (a scan) shows at the frame
     as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
     background is what a median filter half the image wide sees, which
@@ -106,16 +106,33 @@ def is_light_background(gray: np.ndarray) -> bool:
     The outer eighth of a photo is left out: the table and the sheet's rim show there.
     """
     small = downscaled(gray)
+    # A frame mostly of light paper, here and there crossed by dark ink, is a digit cut by the edge of
+    # its paper (a tight crop): paper, however much of the picture a bold digit covers.
+    level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    rim = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
+    if 0.65 <= np.mean(rim > level) <= 0.97 and float(np.median(rim)) > 160:
+        return True
     dark, light = np.percentile(small, (1, 99))
     if light - dark >= 4 * MIN_CONTRAST:
-        near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
-        if np.mean(near_dark | near_light) >= 0.9:
+        near_dark, near_light = np.abs(small - dark) <= 32, np.abs(small - light) <= 32
+        if np.mean(near_dark | near_light) >= 0.85:
+            # A frame of one level is the background, or a table around the sheet: the commoner level
+            # decides. A frame of both levels is a digit cut by the edge (a tight crop, a bold digit
+            # running off the canvas): most of the frame is still background, however bold the digit.
+            rim = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]]).astype(np.float32)
+            rim_light = int(np.count_nonzero(np.abs(rim - light) <= 32))
+            rim_dark = int(np.count_nonzero(np.abs(rim - dark) <= 32))
+            if min(rim_light, rim_dark) > 0.03 * rim.size:
+                return rim_light > rim_dark
             return int(np.count_nonzero(near_light)) > int(np.count_nonzero(near_dark))
     edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
     frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
     level = float(np.median(frame))
     departure = small.astype(np.float32) - level
-    plain = np.percentile(np.abs(frame - level), 80) <= 8 and np.mean(np.abs(departure) <= 16) > 0.5
+    # A plain frame whose level most of the image shares is the background; a bright one (paper: a
+    # tight crop of a bold digit) may share it with only a quarter, the ink taking the rest.
+    at_level = np.mean(np.abs(departure) <= 16)
+    plain = np.percentile(np.abs(frame - level), 80) <= 8 and (at_level > 0.5 or (level > 160 and at_level > 0.25))
     if plain:
         ink = departure[np.abs(departure) > 32]
         return float(ink.mean()) < 0 if ink.size else level > 127  # a blank page: light or dark
@@ -125,6 +142,18 @@ def is_light_background(gray: np.ndarray) -> bool:
     k = max(3, int(min(inner.shape) * 0.5) | 1)  # wider than the thickest stroke: the median stays paper
     residual = inner.astype(np.float32) - cv2.medianBlur(inner, k)
     return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
+
+
+def is_light_background_of_crop(gray: np.ndarray) -> bool:
+    """Polarity of a small image (a crop or a scan, no table in sight): the background is what the frame shows.
+
+    Otsu's threshold splits ink from paper; the side that holds most of the outermost
+    pixels is the paper. A tight crop of a bold digit may hold more ink than paper,
+    but the digit touches the frame only here and there.
+    """
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    frame = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    return int(np.count_nonzero(frame > level)) * 2 > frame.size
 
 
 def downscaled(gray: np.ndarray) -> np.ndarray:
@@ -180,6 +209,24 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     background = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     return cv2.subtract(gray, background)
+
+
+def uneven_lighting(gray: np.ndarray, spread: int = 20) -> bool:
+    """Whether the background (ink-bright gray) varies along the frame by more than ``spread`` gray levels.
+
+    The frame's background pixels (below Otsu's level: the ink that touches the
+    frame is left out) show a lighting gradient, a shadow or the table if there is one.
+    """
+    small = downscaled(gray)
+    frame = np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
+    level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    background = frame[frame <= level]
+    if background.size < 0.2 * frame.size:
+        return True
+    # A gradient or a shadow spans much of the frame; the anti-aliased rim of ink where the digit
+    # touches the frame is a few pixels: the quartile leaves it out.
+    low, high = np.percentile(background, (5, 75))
+    return high - low > spread
 
 
 def ink_level(gray: np.ndarray) -> float:
@@ -292,16 +339,21 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
         steps.add("alpha composited", image)
 
     gray = to_gray(image)
-    light = is_light_background(gray)
+    # An enlarged small image is a crop or a scan: its frame is paper.
+    light = is_light_background_of_crop(gray) if scale > 1 else is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
+    # Flattening takes what is broad for background: in a small crop, or a digit filling its frame,
+    # the digit's own strokes are broad. Only lighting that varies along the frame (seen before CLAHE,
+    # which makes even paper uneven) is flattened.
+    flatten = settings.flatten and scale <= 1.0 and uneven_lighting(gray)
     if settings.clahe:
         gray = apply_clahe(gray)
         steps.add("CLAHE", gray)
     if settings.denoise:
         gray = denoise(gray)
         steps.add("denoised", gray)
-    if settings.flatten:
+    if flatten:
         gray = flatten_background(gray)
         steps.add("background flattened", gray)
 

@@ -76,7 +76,16 @@ def render_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     W, H = PHOTO_SIZES[int(rng.integers(len(PHOTO_SIZES)))]
     height = int(rng.uniform(0.12, 0.5) * H)
     mask = place((H, W), digit_mask(digit, height, rng, thickness=rng.uniform(-0.03, 0.03)), rng, margin=int(0.08 * H))
+    return photograph(mask, rng)
 
+
+def photograph(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Writing (a float mask the size of the photo, 1 = ink) as a phone photo of paper: RGB uint8.
+
+    Pen of varied colour, possibly ruled paper, a lighting gradient, a shadow,
+    perspective with the table showing at the edges, blur, noise and JPEG.
+    """
+    H, W = mask.shape
     paper = rng.uniform(190, 250) * rng.uniform(0.93, 1.0, 3)
     image = np.ones((H, W, 3), np.float32) * paper
     if rng.random() < 0.4:  # ruled paper: light blue lines, sometimes a red margin
@@ -116,6 +125,58 @@ def render_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     image = np.clip(image, 0, 255).astype(np.uint8)
     ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(35, 92))])
     return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)  # channel order is irrelevant: all colours are random
+
+
+def number_mask(
+    glyphs: list[np.ndarray], rng: np.random.Generator, height: int, gaps: list[float], jitter: float = 0.1
+) -> np.ndarray:
+    """Digits written on one line as a float mask (1 = ink), cropped with a margin.
+
+    ``glyphs`` are ink-bright gray images (MNIST 28x28 or real crops); ``gaps[i]`` is the
+    space between digit i and i+1 as a fraction of the mean digit width (negative: they
+    touch or overlap). Heights and the baseline wander by ``jitter``, and the line may slope.
+    """
+    crops = []
+    for glyph in glyphs:
+        ys, xs = np.nonzero(glyph > 0.3 * glyph.max())
+        crop = glyph[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32) / float(glyph.max())
+        h = max(8, int(height * rng.uniform(1 - jitter, 1 + jitter)))
+        w = max(2, round(crop.shape[1] * h / crop.shape[0]))
+        crops.append(np.clip(cv2.resize(crop, (w, h), interpolation=cv2.INTER_CUBIC), 0, 1))
+    mean_width = float(np.mean([c.shape[1] for c in crops]))
+    slope = rng.uniform(-0.06, 0.06)
+    margin = height // 2
+    total = sum(c.shape[1] for c in crops) + int(sum(max(g, 0) for g in gaps) * mean_width)
+    canvas = np.zeros((int(height * (1.6 + 2 * jitter)) + 2 * margin + int(abs(slope) * total), total + 2 * margin), np.float32)
+    x = margin
+    base = canvas.shape[0] // 2 + (int(-slope * total / 2) if slope < 0 else 0)
+    for i, crop in enumerate(crops):
+        h, w = crop.shape
+        y = int(base + slope * (x - margin) - h / 2 + rng.uniform(-jitter, jitter) * height)
+        y = int(np.clip(y, 0, canvas.shape[0] - h))
+        x = int(np.clip(x, 0, canvas.shape[1] - w))
+        canvas[y : y + h, x : x + w] = np.maximum(canvas[y : y + h, x : x + w], crop)
+        x += w + (int(gaps[i] * mean_width) if i < len(gaps) else 0)
+    ys, xs = np.nonzero(canvas > 0.05)
+    return canvas[max(0, ys.min() - margin) : ys.max() + margin, max(0, xs.min() - margin) : xs.max() + margin]
+
+
+def render_number_sketch(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A number drawn on a transparent canvas layer (RGBA), dark ink, as the app's wide sketchpad sends it."""
+    rgba = np.zeros((*mask.shape, 4), np.uint8)
+    rgba[:, :, :3] = rng.integers(0, 60)
+    rgba[:, :, 3] = (np.clip(mask, 0, 1) * 255).round().astype(np.uint8)
+    return rgba
+
+
+def render_number_photo(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A number written on paper, photographed: the line placed on a page of PHOTO_SIZES."""
+    W, H = PHOTO_SIZES[int(rng.integers(2, len(PHOTO_SIZES)))]  # landscape: a line of writing
+    scale = min(rng.uniform(0.5, 0.85) * W / mask.shape[1], rng.uniform(0.15, 0.4) * H / mask.shape[0] * 2.5)
+    line = cv2.resize(
+        mask, (max(1, int(mask.shape[1] * scale)), max(1, int(mask.shape[0] * scale))), interpolation=cv2.INTER_AREA
+    )
+    return photograph(place((H, W), line, rng, margin=int(0.08 * H)), rng)
 
 
 def naive_baseline(image: np.ndarray) -> np.ndarray:

@@ -46,15 +46,16 @@ MESSAGES = {
     Reason.TOO_WIDE: "That shape is much wider than a digit: write a single digit, upright.",
     Reason.FILLED_SHAPE: "That looks like a filled shape, not a written digit: use a pen stroke on plain paper.",
     Reason.BUSY: "The image is too noisy or busy to find one digit: use a plain background, in good light.",
-    Reason.CUT_OFF: "The shape runs off the edge of the picture: it may be the table or a shadow, not a digit.",
+    Reason.CUT_OFF: "The shape runs off the edge of the picture: if it is the table or a shadow, crop closer to the digit.",
     Reason.TOUCHES_EDGE: "The digit touches the edge of the image: if part of it is cut off, the answer may be wrong.",
     Reason.SEVERAL_SHAPES: "There seem to be several separate shapes: only the largest was read.",
     Reason.NOT_A_DIGIT: "This doesn't look like a digit: the best guess is shown, greyed out.",
     Reason.BACKGROUND_REMOVAL_UNAVAILABLE: "Background removal is unavailable; the image was processed without it.",
 }
 
-# Reasons that, found by the pipeline, make a shape "not a digit" whatever the model says.
-DISQUALIFYING = frozenset({Reason.TOO_SMALL, Reason.TOO_WIDE, Reason.FILLED_SHAPE, Reason.BUSY, Reason.CUT_OFF})
+# Reasons that, found by the pipeline, make a shape "not a digit" whatever the model says. A shape
+# running off the picture is only a warning: a tight crop of a bold digit looks the same.
+DISQUALIFYING = frozenset({Reason.TOO_SMALL, Reason.TOO_WIDE, Reason.FILLED_SHAPE, Reason.BUSY})
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import cv2
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
 
 from mnist_demo import InvalidImage, NoDigitFound, Prediction
+from mnist_demo.data import load_samples
 from mnist_demo.images import load_image
 from mnist_demo.pipeline import SOURCES
 
@@ -40,6 +42,7 @@ def outcome(call) -> str:
         return "no digit"
     assert isinstance(result, Prediction)
     assert result.probabilities.shape == (10,) and abs(result.probabilities.sum() - 1) < 1e-6
+    assert 0.0 <= result.digit_score <= 1.0 and result.is_digit in (True, False)
     assert result.digit.shape == (28, 28) and np.isfinite(result.digit).all()
     return "prediction"
 
@@ -98,3 +101,63 @@ def test_decoding_alone_returns_uint8_or_refuses(data):
     except InvalidImage:
         return
     assert image.dtype == np.uint8 and image.ndim in (2, 3)
+
+
+# --- degenerate shapes: a bar, a dot, a line, a filled square, a single pixel -----------------------
+
+
+def shape_image(kind: str, size: int, a: float, b: float, thickness: int, dark_on_light: bool) -> np.ndarray:
+    """One degenerate shape on a plain ``size`` x ``size`` background; ``a``, ``b`` (0-1) place and size it."""
+    ink, paper = (0, 255) if dark_on_light else (255, 0)
+    image = np.full((size, size), paper, np.uint8)
+    x, y = int(a * (size - 1)), int(b * (size - 1))
+    if kind == "pixel":
+        image[y, x] = ink
+    elif kind == "dot":
+        cv2.circle(image, (x, y), max(1, thickness // 2), ink, -1)
+    elif kind == "vertical bar":
+        image[:, max(0, x - thickness // 2) : x + thickness // 2 + 1] = ink  # edge to edge: a tight crop of a 1
+    elif kind == "line":
+        cv2.line(image, (0, y), (size - 1, size - 1 - y), ink, thickness)
+    else:  # a filled square
+        side = max(1, int(a * size))
+        image[:side, :side] = ink
+    return image
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(["pixel", "dot", "vertical bar", "line", "square"]),
+    size=st.integers(1, 400),
+    a=st.floats(0, 1),
+    b=st.floats(0, 1),
+    thickness=st.integers(1, 60),
+    dark_on_light=st.booleans(),
+    source=st.sampled_from(SOURCES),
+)
+def test_degenerate_shapes_give_a_prediction_or_a_clear_error(recognizer, kind, size, a, b, thickness, dark_on_light, source):
+    image = shape_image(kind, size, a, b, thickness, dark_on_light)
+    outcome(lambda: recognizer.predict(image, source=source))
+
+
+@FUZZ
+@given(
+    index=st.integers(0, 299),
+    height=st.integers(40, 400),
+    margin=st.integers(0, 60),
+    source=st.sampled_from(["sketch", "upload", "webcam"]),
+)
+def test_a_clear_digit_is_read_right_at_any_size_and_margin(recognizer, index, height, margin, source):
+    """An ordinary MNIST test digit, drawn large and clean, tightly cropped or with room around it."""
+    images, labels, _ = load_samples()
+    digit = images[index]
+    reference = recognizer.predict(digit, source="mnist")
+    assume(reference.label == labels[index] and reference.top3[0][1] > 0.9)  # the model itself reads it surely
+    ys, xs = np.nonzero(digit > 30)
+    crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    width = max(1, round(crop.shape[1] * height / crop.shape[0]))
+    big = cv2.resize(crop, (width, height), interpolation=cv2.INTER_CUBIC)
+    image = 255 - cv2.copyMakeBorder(big, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
+    pred = recognizer.predict(image, source=source)
+    assert pred.label == labels[index], f"read {pred.label} (top 3 {pred.top3})"
+    assert pred.is_digit
