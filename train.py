@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import cv2
 import keras
 import numpy as np
 import tensorflow as tf
@@ -66,6 +67,9 @@ DEFAULTS = {
     "blur": 0.15,
     "low_res": 0.15,  # share shrunk to 12-17 px and enlarged back, like an upscaled scan
     "generated_negatives": 12000,  # symbols, scribbles, shapes, noise, textures (the not-a-digit class)
+    "european_ones": 3000,  # MNIST 1s given a flag, and 7s given a crossbar: how much of the world writes them
+    "crossed_sevens": 2000,
+    "digit_pairs": 4000,  # two digits in one glyph: not a digit (the number reader splits them)
     "seed": 42,
     "push_to_hub": None,  # repo id, e.g. "you/mnist-cnn"
 }
@@ -207,6 +211,75 @@ def generated_negatives(count: int, seed: int) -> np.ndarray:
     return as_mnist(np.stack(images))
 
 
+def with_stroke(digit: np.ndarray, start: tuple[float, float], end: tuple[float, float], width: float) -> np.ndarray:
+    """A 28x28 digit with one more pen stroke (coordinates in its pixels), drawn anti-aliased at 4x and shrunk back."""
+    big = cv2.resize(digit, (112, 112), interpolation=cv2.INTER_LINEAR)
+    a, b = (tuple(int(round(4 * v)) for v in point) for point in (start, end))
+    cv2.line(big, a, b, 255, max(1, int(round(4 * width))), cv2.LINE_AA)
+    return cv2.resize(big, (28, 28), interpolation=cv2.INTER_AREA)
+
+
+def pen_width(digit: np.ndarray) -> float:
+    """The stroke width of an MNIST digit, in pixels: ink area over skeleton-ish length (area / half the perimeter)."""
+    ink = (digit > 127).astype(np.uint8)
+    contours, _ = cv2.findContours(ink, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(c, True) for c in contours)
+    return float(np.clip(2 * ink.sum() / max(perimeter, 1), 1.5, 4.0))
+
+
+def european_ones(ones: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """1s written the European way: a flag from the top, down to the left."""
+    out = []
+    for digit in ones:
+        ys, xs = np.nonzero(digit > 127)
+        top = int(ys.min())
+        x_top = float(xs[ys == top].mean())
+        height = ys.max() - ys.min()
+        length, angle = rng.uniform(0.3, 0.5) * height, np.deg2rad(rng.uniform(20, 50))
+        end = (x_top - length * np.cos(angle), top + length * np.sin(angle))
+        out.append(with_stroke(digit, (x_top, top), end, pen_width(digit)))
+    return np.stack(out)
+
+
+def crossed_sevens(sevens: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """7s with a bar across the middle of the stem, as many writers make them."""
+    out = []
+    for digit in sevens:
+        ys, xs = np.nonzero(digit > 127)
+        row = int(ys.min() + rng.uniform(0.45, 0.6) * (ys.max() - ys.min()))
+        stem = xs[ys == row]
+        if not len(stem):
+            out.append(digit)
+            continue
+        x, half = float(stem.mean()), rng.uniform(0.2, 0.35) * (xs.max() - xs.min() + 1)
+        tilt = rng.uniform(-1.0, 1.0)
+        out.append(with_stroke(digit, (x - half, row + tilt), (x + half, row - tilt), pen_width(digit)))
+    return np.stack(out)
+
+
+def digit_pairs(x: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """Two digits side by side, touching or nearly, in one glyph: not one digit (a number reader must split them)."""
+    out = []
+    for _ in range(count):
+        left, right = (x[int(i)] for i in rng.integers(0, len(x), 2))
+        crops = []
+        for digit in (left, right):
+            ys, xs = np.nonzero(digit > 30)
+            crops.append(digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1])
+        height = max(c.shape[0] for c in crops)
+        gap = int(rng.integers(-3, 3))
+        width = crops[0].shape[1] + crops[1].shape[1] + max(gap, 0) + 2
+        canvas = np.zeros((height + 2, width + 2), np.uint8)
+        x0 = 1
+        for crop in crops:
+            h, w = crop.shape
+            y0 = 1 + (height - h) // 2
+            canvas[y0 : y0 + h, x0 : x0 + w] = np.maximum(canvas[y0 : y0 + h, x0 : x0 + w], crop)
+            x0 = max(1, x0 + w + gap)
+        out.append((textbook_mnist(canvas) * 255).round().astype(np.uint8))
+    return np.stack(out)
+
+
 def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
     """The temperature that minimizes the negative log-likelihood of ``labels`` (a 1-D search)."""
     log_p = np.log(np.clip(probabilities, 1e-12, 1.0))
@@ -233,8 +306,13 @@ def main() -> None:
     (x_mnist, y_mnist), (x_test, y_test) = load_mnist(args.data)
     x_real, y_real = real_training_data(args.real_data)
     x_negative = generated_negatives(args.generated_negatives, args.seed)
-    x_all = np.concatenate([x_mnist, x_real, x_negative])
-    y_all = np.concatenate([y_mnist.astype(np.int64), y_real, np.full(len(x_negative), NOT_A_DIGIT)])
+    rng = np.random.default_rng(args.seed + 1)
+    ones, sevens = (x_mnist[y_mnist == d][: {1: args.european_ones, 7: args.crossed_sevens}[d]] for d in (1, 7))
+    x_styles = np.concatenate([european_ones(ones, rng), crossed_sevens(sevens, rng)])
+    y_styles = np.concatenate([np.full(len(ones), 1), np.full(len(sevens), 7)])
+    x_pairs = digit_pairs(x_mnist, args.digit_pairs, rng)
+    x_all = np.concatenate([x_mnist, x_real, x_styles, x_negative, x_pairs])
+    y_all = np.concatenate([y_mnist.astype(np.int64), y_real, y_styles, np.full(len(x_negative) + len(x_pairs), NOT_A_DIGIT)])
     order = np.random.default_rng(args.seed).permutation(len(x_all))
     if args.train_limit:
         order = order[: args.train_limit]

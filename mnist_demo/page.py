@@ -96,8 +96,10 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 def is_light_background(gray: np.ndarray) -> bool:
     """True for dark ink on light paper, False for light chalk on a dark board.
 
-    A drawing (a canvas, a digital image) has two levels, ink and background: the background
-    is what most of the frame shows where the digit runs into it, else the commoner level.
+    A frame mostly of light paper that the ink crosses here and there is a tight crop: the
+    paper is the background, however bold the digit. A drawing (a canvas, a digital image) has
+    two levels, ink and background, and the background is the commoner one, however far a bold
+    digit spreads to the edges.
     A plain background (a scan) shows at the frame
     as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
     background is what a median filter half the image wide sees, which
@@ -114,16 +116,8 @@ def is_light_background(gray: np.ndarray) -> bool:
         return True
     dark, light = np.percentile(small, (1, 99))
     if light - dark >= 4 * MIN_CONTRAST:
-        near_dark, near_light = np.abs(small - dark) <= 32, np.abs(small - light) <= 32
-        if np.mean(near_dark | near_light) >= 0.85:
-            # A frame of one level is the background, or a table around the sheet: the commoner level
-            # decides. A frame of both levels is a digit cut by the edge (a tight crop, a bold digit
-            # running off the canvas): most of the frame is still background, however bold the digit.
-            rim = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]]).astype(np.float32)
-            rim_light = int(np.count_nonzero(np.abs(rim - light) <= 32))
-            rim_dark = int(np.count_nonzero(np.abs(rim - dark) <= 32))
-            if min(rim_light, rim_dark) > 0.03 * rim.size:
-                return rim_light > rim_dark
+        near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
+        if np.mean(near_dark | near_light) >= 0.9:
             return int(np.count_nonzero(near_light)) > int(np.count_nonzero(near_dark))
     edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
     frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
@@ -211,17 +205,16 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return cv2.subtract(gray, background)
 
 
-def uneven_lighting(gray: np.ndarray, spread: int = 20) -> bool:
-    """Whether the background (ink-bright gray) varies along the frame by more than ``spread`` gray levels.
-
-    The frame's background pixels (below Otsu's level: the ink that touches the
-    frame is left out) show a lighting gradient, a shadow or the table if there is one.
+def uneven_lighting(gray: np.ndarray, spread: int = 12) -> bool:
+    """Whether the frame shows uneven lighting: the table or a shadow along it (a quarter of the frame
+    brighter than Otsu's level, in the ink-bright gray), or a background that varies by more than
+    ``spread`` gray levels. A tight crop's frame is paper, crossed here and there by the digit.
     """
     small = downscaled(gray)
     frame = np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
     level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     background = frame[frame <= level]
-    if background.size < 0.2 * frame.size:
+    if background.size < 0.75 * frame.size:  # the table, a shadow or the sheet's edge along the frame
         return True
     # A gradient or a shadow spans much of the frame; the anti-aliased rim of ink where the digit
     # touches the frame is a few pixels: the quartile leaves it out.
