@@ -72,14 +72,16 @@ class UploadImage(gr.Image):
 # --- one error path for the page and the API -------------------------------------------------
 
 
-def run(rec: DigitRecognizer, image, source: str, tta: bool, remove_background: bool, steps: bool) -> Prediction | ValueError:
+def run(
+    rec: DigitRecognizer, image, source: str, tta: bool, remove_background: bool, steps: bool, explain: bool = False
+) -> Prediction | ValueError:
     """The recognizer's answer, or the problem as an exception object (never raised from here).
 
     An expected problem (a blank canvas, a broken file) is one log line; an
     unforeseen failure is logged with its traceback and becomes a polite message.
     """
     try:
-        return rec.predict(image, source=source, tta=tta, remove_background=remove_background, steps=steps)
+        return rec.predict(image, source=source, tta=tta, remove_background=remove_background, steps=steps, explain=explain)
     except (NoDigitFound, InvalidImage) as problem:
         log.info("refused (source=%s): %s", source, problem)
         return problem
@@ -144,7 +146,7 @@ def recognize(rec: DigitRecognizer, image, source: str, tta: bool = False, remov
     if image is None:
         return show_problem("Nothing to recognize yet: " + ("draw a digit." if source == "sketch" else "add an image."))
     started = time.perf_counter()
-    result = run(rec, image, source, tta, remove_background, steps=True)
+    result = run(rec, image, source, tta, remove_background, steps=True, explain=True)
     if isinstance(result, Exception):
         return show_problem(result)
     return show(result, time.perf_counter() - started)

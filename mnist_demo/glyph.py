@@ -23,7 +23,6 @@ MNIST_BOX = 20  # the digit's longer side, in pixels, as in MNIST
 MNIST_SIZE = 28
 DIGIT_SIDE = 96  # a binary crop is normalized at this scale before the final 20x20
 STROKE_RATIO = 0.155  # MNIST stroke width / the digit's longer side: median over the training set (5-95%: 0.11-0.26)
-LOW_RES_SIDE = 40  # a digit smaller than this in the input's own pixels keeps its gray levels
 
 
 @dataclass(frozen=True)
@@ -139,15 +138,16 @@ def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: b
     """The region of a page (``gray`` ink-bright at working size) as a 28x28 MNIST-style glyph.
 
     Ordinarily the region's binary mask is scaled to DIGIT_SIDE, its stroke brought
-    towards MNIST's width, and fitted to 28x28. A digit that was small in the input
-    (under LOW_RES_SIDE pixels, enlarged to be worked on) has no detail to spare:
-    its gray levels inside the region are fitted directly, as a scan would be.
+    towards MNIST's width, and fitted to 28x28. A digit from a small image (enlarged
+    to be worked on: a scan, a crop, a stylus trace) has no detail to spare: its gray
+    levels inside the region are fitted directly, as a scan would be, and its pen is
+    left as the writer had it (thickening a thin pen turns a European 1's flag into a 7's bar).
     """
     x, y, w, h = region.box
     to_work = scaling(scale, scale)  # input -> working pixels
     to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
     stroke_normalized = False
-    if low_resolution and max(w, h) / scale < LOW_RES_SIDE:
+    if low_resolution:
         near = cv2.dilate(region.mask, np.ones((3, 3), np.uint8))  # the region's ink and its anti-aliased rim
         crop = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
         to_square = np.eye(3)

@@ -192,6 +192,19 @@ def denoise(gray: np.ndarray) -> np.ndarray:
     return cv2.medianBlur(gray, 3 if max(gray.shape) < 400 else 5)
 
 
+def flattening_kernel(small: np.ndarray) -> int:
+    """The opening's diameter in the downscaled image: a third of it, wider than any ordinary stroke."""
+    return max(5, int(round(min(small.shape) / 3)) | 1)
+
+
+def broad_strokes(gray: np.ndarray) -> bool:
+    """Whether the ink (ink-bright gray, Otsu's split) has strokes half as wide as the flattening kernel."""
+    small = downscaled(gray)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    thickest = 2.0 * float(cv2.distanceTransform(np.pad(ink, 1), cv2.DIST_L2, 3).max())
+    return thickest > 0.5 * flattening_kernel(small)
+
+
 def flatten_background(gray: np.ndarray) -> np.ndarray:
     """Subtract the background (a morphological opening larger than any stroke): a white top-hat.
 
@@ -199,7 +212,7 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     broad; strokes are narrow. What the opening cannot remove is background.
     """
     small = downscaled(gray)
-    k = max(5, int(round(min(small.shape) / 3)) | 1)  # a third of the image: wider than any stroke
+    k = flattening_kernel(small)
     background = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     return cv2.subtract(gray, background)
@@ -336,10 +349,10 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     light = is_light_background_of_crop(gray) if scale > 1 else is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
-    # Flattening takes what is broad for background: in a small crop, or a digit filling its frame,
-    # the digit's own strokes are broad. Only lighting that varies along the frame (seen before CLAHE,
-    # which makes even paper uneven) is flattened.
-    flatten = settings.flatten and scale <= 1.0 and uneven_lighting(gray)
+    # Flattening takes what is broad for background: in a small crop, or a bold digit filling its
+    # frame, the digit's own strokes are that broad. Such a page is left as it is when its lighting is
+    # even along the frame (judged before CLAHE, which makes even paper uneven).
+    flatten = settings.flatten and scale <= 1.0 and (uneven_lighting(gray) or not broad_strokes(gray))
     if settings.clahe:
         gray = apply_clahe(gray)
         steps.add("CLAHE", gray)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypedDict
 
 import cv2
@@ -17,9 +17,10 @@ from .images import load_image
 from .loading import load_model_with_origin
 from .model import NUM_CLASSES
 from .numbers import draw_segmentation, segment
-from .page import read_page
+from .page import composite_alpha, read_page, to_gray
 from .pipeline import Processed, finish, preprocess
 from .quality import Quality, score_quality
+from .saliency import heat_overlay, occlusion_map, on_the_crop
 from .steps import Steps
 from .verdict import Reason, decide
 
@@ -181,34 +182,67 @@ class DigitRecognizer:
         return self.probabilities(digits)[:, :NUM_CLASSES].argmax(axis=1)
 
     def predict(
-        self, image, source: str = "upload", tta: bool = False, remove_background: bool = False, steps: bool = False
+        self,
+        image,
+        source: str = "upload",
+        tta: bool = False,
+        remove_background: bool = False,
+        steps: bool = False,
+        explain: bool = False,
     ) -> Prediction:
         """Recognize the digit in one image (path, bytes, PIL image or array).
 
         Raises ``InvalidImage`` or ``NoDigitFound`` (both ``ValueError``, with a message
-        for the user). ``steps`` records the pipeline's images for a gallery.
+        for the user). ``steps`` records the pipeline's images for a gallery; ``explain``
+        fills ``Prediction.saliency`` (and, with ``steps``, adds it to the gallery).
         """
-        result = self.predict_batch([image], source=source, tta=tta, remove_background=remove_background, steps=steps)[0]
+        result = self.predict_batch(
+            [image], source=source, tta=tta, remove_background=remove_background, steps=steps, explain=explain
+        )[0]
         if isinstance(result, Exception):
             raise result
         return result
 
     def predict_batch(
-        self, images, source: str = "upload", tta: bool = False, remove_background: bool = False, steps: bool = False
+        self,
+        images,
+        source: str = "upload",
+        tta: bool = False,
+        remove_background: bool = False,
+        steps: bool = False,
+        explain: bool = False,
     ) -> list[Prediction | InvalidImage | NoDigitFound]:
         """Recognize many images with one model call: for each, a ``Prediction`` or the problem it has.
 
         One unusable image never costs the others their answer.
         """
         results: list = []
+        loaded: list = []
         for image in images:
             try:
-                results.append(preprocess(load_image(image), source, remove_bg=remove_background, record_steps=steps))
+                array = load_image(image)
+                results.append(preprocess(array, source, remove_bg=remove_background, record_steps=steps))
+                loaded.append(array)
             except (InvalidImage, NoDigitFound) as problem:
                 results.append(problem)
         ready = [r for r in results if isinstance(r, Processed)]
-        predictions = iter(self.classify(ready, tta=tta))
-        return [next(predictions) if isinstance(r, Processed) else r for r in results]
+        predictions = self.classify(ready, tta=tta)
+        if explain:
+            predictions = [self.explained(p, array, steps) for p, array in zip(predictions, loaded)]
+        answers = iter(predictions)
+        return [next(answers) if isinstance(r, Processed) else r for r in results]
+
+    def explained(self, pred: Prediction, image: np.ndarray, steps: bool) -> Prediction:
+        """The prediction with its saliency map (occlusion sensitivity), and in the gallery when steps are kept."""
+        saliency = occlusion_map(self.probabilities, pred.digit, pred.label)
+        shown = list(pred.steps)
+        if steps:
+            digit = (np.clip(pred.digit, 0, 1) * 255).astype(np.uint8)
+            shown.append(("what decided: on the 28x28", heat_overlay(digit, saliency)))
+            if pred.transform is not None and pred.box[2] > 0:
+                gray = to_gray(composite_alpha(image))
+                shown.append(("what decided: on the input", on_the_crop(gray, saliency, pred.transform, pred.box)))
+        return replace(pred, saliency=saliency, steps=shown)
 
     def read_number(self, image, source: str = "sketch", tta: bool = False, steps: bool = True) -> NumberReading:
         """Read every digit of a handwritten number (1 to 12 digits), left to right.
