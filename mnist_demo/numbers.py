@@ -73,14 +73,24 @@ def region_from_crop(crop: np.ndarray, x0: int, y0: int, page_shape: tuple[int, 
 
 def candidate_regions(page: Page) -> list[Region]:
     """The shapes that may be digits: no specks far smaller than the rest, no table or shadow along the frame."""
-    h, w = page.mask.shape
     regions = find_regions(page.mask)
-    if page.settings.reject_border:
-        regions = [r for r in regions if not (r.touches_border and (r.box[2] >= 0.85 * w or r.box[3] >= 0.85 * h))]
+    inner = [r for r in regions if not r.touches_border]
+    if page.settings.reject_border and not page.low_resolution and inner:
+        # In a photo, what touches the frame and is larger or more solid than the digits is the table,
+        # the sheet's edge or a shadow.
+        height = float(np.median([r.box[3] for r in inner]))
+        pen = float(np.median([r.stroke_width for r in inner]))
+        regions = [
+            r
+            for r in regions
+            if not (r.touches_border and (max(r.box[2], r.box[3]) > 1.5 * height or r.stroke_width > 2 * pen))
+        ]
     if not regions:
         return []
-    tallest = max(r.box[3] for r in regions)
-    return [r for r in regions if r.box[3] >= 0.12 * tallest or r.area >= 0.05 * max(q.area for q in regions)]
+    # Specks (dust, a pen's slip): far shorter and lighter than the digits around them.
+    height = float(np.median([r.box[3] for r in regions]))
+    area = float(np.median([r.area for r in regions]))
+    return [r for r in regions if r.box[3] >= 0.25 * height or r.area >= 0.1 * area]
 
 
 def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
@@ -99,7 +109,11 @@ def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
             stacked = overlap >= MERGE_OVERLAP * min(a.box[2], b.box[2]) and one_digit
             gap = max(0, b.box[0] - (a.box[0] + a.box[2]))
             fragment = min(a.box[3], b.box[3]) < FRAGMENT_HEIGHT * height and gap < 0.25 * height
-            if stacked or fragment:
+            # A stroke broken in two (a 1 whose ink thinned out): two short pieces, one above the
+            # other, together as tall as one digit.
+            top, bottom = min(a.box[1], b.box[1]), max(a.box[1] + a.box[3], b.box[1] + b.box[3])
+            halves = max(a.box[3], b.box[3]) < 0.7 * height and bottom - top <= 1.25 * height and beside < 0.2 * shorter
+            if stacked or fragment or (halves and gap < 0.3 * height):
                 regions[i : i + 2] = [union(a, b, mask)]
                 changed = True
                 break

@@ -219,7 +219,7 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
 
 
 def uneven_lighting(gray: np.ndarray, spread: int = 12) -> bool:
-    """Whether the frame shows uneven lighting: the table or a shadow along it (a quarter of the frame
+    """Whether the frame shows uneven lighting: the table or a shadow along it (a tenth of the frame
     brighter than Otsu's level, in the ink-bright gray), or a background that varies by more than
     ``spread`` gray levels. A tight crop's frame is paper, crossed here and there by the digit.
     """
@@ -227,7 +227,7 @@ def uneven_lighting(gray: np.ndarray, spread: int = 12) -> bool:
     frame = np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
     level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     background = frame[frame <= level]
-    if background.size < 0.75 * frame.size:  # the table, a shadow or the sheet's edge along the frame
+    if background.size < 0.9 * frame.size:  # the table, a shadow or the sheet's edge along the frame
         return True
     # A gradient or a shadow spans much of the frame; the anti-aliased rim of ink where the digit
     # touches the frame is a few pixels: the quartile leaves it out.

@@ -1,0 +1,94 @@
+"""Reading whole numbers: segmentation, order, boxes, broken digits, and the end-to-end string."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from mnist_demo import NoDigitFound, NumberReading
+from mnist_demo.data import load_samples
+from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch
+
+SAMPLES = load_samples()
+
+
+def ordinary(recognizer, digit: int, k: int = 0) -> np.ndarray:
+    """The k-th shipped MNIST sample of a class that the model reads right on its own."""
+    images, labels, _ = SAMPLES
+    right = [i for i in np.flatnonzero(labels == digit) if recognizer.predict(images[i], "mnist").label == digit]
+    return images[right[k % len(right)]]
+
+
+def number_image(recognizer, text: str, gaps: list[float], seed: int = 0, photo: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    mask = number_mask([ordinary(recognizer, int(c), k) for k, c in enumerate(text)], rng, height=110, gaps=gaps)
+    return (render_number_photo(mask, rng) if photo else render_number_sketch(mask, rng)), mask
+
+
+def assert_well_formed(reading: NumberReading, length: int) -> None:
+    assert len(reading.text) == len(reading.digits) == len(reading.boxes) == length
+    assert reading.text == "".join(str(p.label) for p in reading.digits)
+    assert reading.confidence == pytest.approx(np.prod([p.top3[0][1] for p in reading.digits]))
+    assert 0 < reading.confidence <= 1
+    lefts = [x for x, _, _, _ in reading.boxes]
+    assert lefts == sorted(lefts), "digits are not left to right"
+    assert reading.steps and reading.steps[0][1].dtype == np.uint8
+
+
+@pytest.mark.parametrize("text", ["2026", "1789", "40", "314159"])
+def test_a_number_with_ordinary_spacing_is_read(recognizer, text):
+    image, _ = number_image(recognizer, text, [0.35] * (len(text) - 1))
+    reading = recognizer.read_number(image, source="sketch")
+    assert_well_formed(reading, len(text))
+    assert reading.text == text
+
+
+def test_the_boxes_are_where_the_digits_were_drawn(recognizer):
+    image, mask = number_image(recognizer, "358", [0.5, 0.5])
+    reading = recognizer.read_number(image, source="sketch")
+    assert reading.text == "358"
+    ink = mask > 0.3
+    for x, y, w, h in reading.boxes:
+        inside = ink[y : y + h, x : x + w]
+        assert inside.mean() > 0.1, "a box around no ink"
+    covered = np.zeros_like(ink)
+    for x, y, w, h in reading.boxes:
+        covered[y : y + h, x : x + w] = True
+    assert covered[ink].mean() > 0.97, "ink outside every box"
+
+
+def test_a_single_digit_reads_as_a_one_character_string(recognizer):
+    image, _ = number_image(recognizer, "7", [])
+    reading = recognizer.read_number(image, source="sketch")
+    assert_well_formed(reading, 1)
+    assert reading.text == "7"
+
+
+def test_a_blank_image_has_no_number(recognizer):
+    with pytest.raises(NoDigitFound):
+        recognizer.read_number(np.full((200, 600), 255, np.uint8), source="sketch")
+
+
+def test_a_seven_and_a_five_drawn_in_two_strokes_stay_one_digit_each(recognizer):
+    """Broken digits are merged, not read as two: a 7's bar and a 5's flag drawn apart from the rest."""
+    image = np.full((220, 420), 255, np.uint8)
+    cv2.line(image, (40, 40), (150, 40), 0, 14)  # the 7's bar, apart from its stem
+    cv2.line(image, (140, 62), (80, 180), 0, 14)  # the stem
+    cv2.line(image, (250, 45), (360, 45), 0, 14)  # the 5's flag, apart from its body
+    cv2.line(image, (255, 62), (250, 105), 0, 14)
+    cv2.ellipse(image, (300, 140), (50, 42), 0, -160, 150, 0, 14)
+    reading = recognizer.read_number(image, source="upload")
+    assert reading.text == "75"
+
+
+def test_a_sloping_line_of_digits_of_different_heights_is_read(recognizer):
+    rng = np.random.default_rng(5)
+    digits = [ordinary(recognizer, d, 1) for d in (9, 0, 2, 1)]
+    mask = number_mask(digits, rng, height=100, gaps=[0.4, 0.25, 0.5], jitter=0.2)
+    assert recognizer.read_number(render_number_sketch(mask, rng), source="sketch").text == "9021"
+
+
+def test_a_photographed_number_is_read(recognizer):
+    image, _ = number_image(recognizer, "4096", [0.4, 0.3, 0.45], seed=3, photo=True)
+    assert recognizer.read_number(image, source="upload").text == "4096"
