@@ -41,10 +41,10 @@ BADGE_COLOURS = {"Excellent": "#15803d", "Good": "#0e7490", "Average": "#b45309"
 CONCURRENCY = int(os.environ.get("MNIST_DEMO_CONCURRENCY", "4"))
 QUEUE_SIZE = 128
 GALLERY_SIDE = 240  # steps are shown at most this large: the gallery's tiles are smaller still
-# The square canvas fills a desktop column (about 600 px less the tool palette) at 100%; on a phone
-# the editor scales it down to the screen. The number canvas is three times as wide as tall.
+# The square canvas fills a desktop column (about 600 px less the tool palette) at 100%, and so does
+# the number canvas, three times as wide as tall, in its wider column; a phone's editor scales them down.
 SKETCH_SIDE = 448
-NUMBER_WIDTH = 900
+NUMBER_WIDTH = 624
 EDITOR_CHROME = 64  # the editor's toolbar above the canvas: the component is this much taller than the canvas
 
 SAMPLES = load_samples()  # a few hundred MNIST test images shipped in examples/
