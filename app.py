@@ -394,7 +394,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                             layers=False,
                             elem_id="sketchpad",
                         )
-                        sketch_tta = gr.Checkbox(label="Test-time augmentation (average of 5 rotations)")
+                        sketch_tta = gr.Checkbox(label="Test-time augmentation", info="average of 5 slight rotations")
                         with gr.Row():
                             sketch_button = gr.Button("Recognize", variant="primary", min_width=80)
                             sketch_clear = gr.ClearButton(value="Clear", min_width=80)
@@ -566,6 +566,7 @@ table.digits tr.unsure td { background: #fef3c7; }
 @media (max-width: 640px) {
   #intro p { display: none; }
   #intro h1 { font-size: 1.4em; margin: 0; }
+  #sketchpad { height: 400px !important; }  /* the canvas is scaled to the screen's width: no need for more */
   .grid-container { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
 }
 """
