@@ -1,10 +1,9 @@
-"""Shared fixtures: the trained model, a few real MNIST digits, and a canvas painter for them."""
+"""Shared fixtures: the trained model, ordinary MNIST test digits, and a canvas painter for them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -44,42 +43,23 @@ def first_of_each_class(mnist_test) -> dict[int, np.ndarray]:
     return {label: x[int(np.flatnonzero(y == label)[0])] for label in range(10)}
 
 
-SHIFTS = ((2, 0), (-2, 0), (0, 2), (0, -2))
-
-
-def _shift(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
-    return cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, dy]]), (28, 28))
-
-
-def _rotate(image: np.ndarray, angle: float) -> np.ndarray:
-    return cv2.warpAffine(image, cv2.getRotationMatrix2D((13.5, 13.5), angle, 1.0), (28, 28))
-
-
 @pytest.fixture(scope="session")
 def digits(recognizer, mnist_test) -> list[tuple[np.ndarray, int]]:
-    return choose_digits(recognizer, *mnist_test)
+    return ordinary_digits(recognizer, *mnist_test)
 
 
-def choose_digits(recognizer, x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, int]]:
-    """One MNIST test digit per class (0-9, in order) that the model gets right, and robustly so.
+def ordinary_digits(recognizer, x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """One MNIST test digit per class (0-9, in order): the first of its class in the test set.
 
-    Among the first 100 test digits of each class, the one whose worst probability for its
-    label is highest over the plain image, copies shifted by 2 px and copies rotated by
-    10 degrees. What the pipeline does to such a digit (rescaling, re-centring) cannot
-    flip the label by the model's luck alone.
+    Not the easiest: an ordinary one, as a user would draw it. A digit the model itself
+    misreads as a plain 28x28 image is skipped (no pipeline could be blamed for it).
     """
     chosen: list[tuple[np.ndarray, int]] = []
     for label in range(10):
-        candidates = x[np.flatnonzero(y == label)[:100]]
-        variants = [candidates, *(np.stack([_shift(c, dx, dy) for c in candidates]) for dx, dy in SHIFTS)]
-        variants += [np.stack([_rotate(c, angle) for c in candidates]) for angle in (-10, 10)]
-        probs = recognizer.probabilities(np.concatenate(variants).astype(np.float32) / 255.0)
-        probs = probs.reshape(len(variants), len(candidates), 10)
-        right = (probs.argmax(axis=2) == label).all(axis=0)
-        worst = np.where(right, probs[:, :, label].min(axis=0), 0.0)
-        if worst.max() < 0.5:
-            pytest.fail(f"the model recognizes no MNIST test digit of class {label} robustly")
-        chosen.append((candidates[int(worst.argmax())], label))
+        for index in np.flatnonzero(y == label):
+            if recognizer.predict(x[index], source="mnist").label == label:
+                chosen.append((x[index], label))
+                break
     return chosen
 
 

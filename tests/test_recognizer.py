@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction, background
+from mnist_demo.model import NOT_A_DIGIT, NUM_CLASSES, NUM_OUTPUTS
 from mnist_demo.synthetic import render_photo, render_sketch
 from mnist_demo.verdict import Reason
 
@@ -68,7 +69,7 @@ def rgba_layer(mask: np.ndarray, colour: int) -> np.ndarray:
 def test_recognizer_loads_and_reports_its_origin(recognizer, model_path):
     assert isinstance(recognizer, DigitRecognizer)
     assert str(model_path) in recognizer.origin
-    assert recognizer.model.output_shape[-1] == 10
+    assert recognizer.model.output_shape[-1] == NUM_OUTPUTS  # ten digits and "not a digit"
 
 
 def test_source_mnist_gives_the_models_own_probabilities(recognizer, mnist_test):
@@ -78,7 +79,9 @@ def test_source_mnist_gives_the_models_own_probabilities(recognizer, mnist_test)
     for image, expected in zip(images, direct):
         pred = recognizer.predict(image, source="mnist")
         assert np.array_equal(pred.digit, image.astype(np.float32) / 255.0)
-        np.testing.assert_allclose(pred.probabilities, expected / expected.sum(), rtol=0, atol=1e-5)
+        digits = expected[:NUM_CLASSES]
+        np.testing.assert_allclose(pred.probabilities, digits / digits.sum(), rtol=0, atol=1e-5)
+        assert pred.digit_score == pytest.approx(1 - expected[NOT_A_DIGIT], abs=1e-5)
 
 
 def test_prediction_as_dict_is_json_ready(recognizer, digits):
