@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import cv2
 import numpy as np
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
@@ -147,6 +147,14 @@ def test_degenerate_shapes_give_a_prediction_or_a_clear_error(recognizer, kind, 
     margin=st.integers(0, 60),
     source=st.sampled_from(["sketch", "upload", "webcam"]),
 )
+# Tight crops of bold digits that once failed: polarity, flattening and the table rule each misread them.
+@example(index=92, height=40, margin=0, source="sketch")
+@example(index=79, height=122, margin=3, source="sketch")
+@example(index=79, height=128, margin=0, source="sketch")
+@example(index=53, height=40, margin=0, source="upload")
+@example(index=98, height=126, margin=1, source="upload")
+@example(index=69, height=40, margin=0, source="upload")
+@example(index=21, height=126, margin=1, source="upload")
 def test_a_clear_digit_is_read_right_at_any_size_and_margin(recognizer, index, height, margin, source):
     """An ordinary MNIST test digit, drawn large and clean, tightly cropped or with room around it."""
     images, labels, _ = load_samples()
