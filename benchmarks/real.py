@@ -4,7 +4,8 @@ For each set (and each UNIPEN writer site), with the same model:
 - pipeline: ``DigitRecognizer.predict`` on the image as given (a refusal counts as wrong);
 - plain: the whole image squeezed into a 20x20 box, centred by mass;
 - textbook: the textbook MNIST recipe (crop to the ink, longer side 20, centred by mass).
-"flagged" is the share the recognizer called "not a digit" (its label still counts).
+"flagged" is the share the recognizer called "not a digit" (its label still counts); ECE is the
+expected calibration error of the answer's probability (15 bins), refusals left out.
 
 UNIPEN sites the bundled model trained on are marked; the figures to quote are the
 held-out sites (``mnist_demo.data.HELD_OUT_SITES``) and USPS, which no training saw.
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mnist_demo import DigitRecognizer, Prediction  # noqa: E402
 from mnist_demo.data import HELD_OUT_SITES, load_real_dev  # noqa: E402
 from mnist_demo.pipeline import plain_resize, textbook  # noqa: E402
+from mnist_demo.report import expected_calibration_error  # noqa: E402
 
 
 def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, source: str, tta: bool) -> dict:
@@ -36,7 +38,9 @@ def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, sourc
         results += rec.predict_batch(list(images[start : start + 256]), source=source, tta=tta)
     seconds = time.perf_counter() - started
     predicted = np.array([r.label if isinstance(r, Prediction) else -1 for r in results])
+    confidence = np.array([r.top3[0][1] if isinstance(r, Prediction) else np.nan for r in results])
     flagged = np.array([isinstance(r, Prediction) and not r.is_digit for r in results])
+    answered = predicted >= 0
     plain = rec.digit_labels(np.stack([plain_resize(image) for image in images]))
     book = rec.digit_labels(np.stack([textbook(image) for image in images]))
     return {
@@ -44,6 +48,7 @@ def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, sourc
         "pipeline": float((predicted == labels).mean()),
         "refused": float((predicted < 0).mean()),
         "flagged": float(flagged.mean()),
+        "ece": expected_calibration_error(confidence[answered], predicted[answered] == labels[answered]),
         "plain": float((plain == labels).mean()),
         "textbook": float((book == labels).mean()),
         "ms": 1000 * seconds / len(images),
@@ -77,11 +82,11 @@ def main() -> None:
 
     print(f"model: {rec.origin}; source={args.source!r}, tta={args.tta}\n")
     print("| set | n | pipeline | refused | flagged not a digit | plain resize | textbook recipe | ms/image |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, images, labels in sets:
         r = evaluate(rec, images, labels, args.source, args.tta)
         print(
-            f"| {name} | {r['n']} | **{r['pipeline']:.2%}** | {r['refused']:.2%} | {r['flagged']:.2%} | "
+            f"| {name} | {r['n']} | **{r['pipeline']:.2%}** | {r['refused']:.2%} | {r['flagged']:.2%} | {r['ece']:.2%} | "
             f"{r['plain']:.2%} | {r['textbook']:.2%} | {r['ms']:.1f} |",
             flush=True,
         )

@@ -81,9 +81,7 @@ def candidate_regions(page: Page) -> list[Region]:
         height = float(np.median([r.box[3] for r in inner]))
         pen = float(np.median([r.stroke_width for r in inner]))
         regions = [
-            r
-            for r in regions
-            if not (r.touches_border and (max(r.box[2], r.box[3]) > 1.5 * height or r.stroke_width > 2 * pen))
+            r for r in regions if not (r.touches_border and (max(r.box[2], r.box[3]) > 1.5 * height or r.stroke_width > 2 * pen))
         ]
     if not regions:
         return []

@@ -270,13 +270,19 @@ class DigitRecognizer:
         )
 
     def classify(self, processed: list[Processed], tta: bool = False) -> list[Prediction]:
-        """Run the model on preprocessed digits (one call for all of them, TTA copies included)."""
+        """Run the model on preprocessed digits (one call for all of them, extra views and TTA copies included)."""
         if not processed:
             return []
+        views = [(p.digit, *p.glyph.extra_views) for p in processed]
+        batch = np.concatenate([rotations(v) if tta else v[None] for glyph in views for v in glyph])
+        outputs = self.probabilities(batch)
         copies = len(TTA_ANGLES) if tta else 1
-        batch = np.concatenate([rotations(p.digit) if tta else p.digit[None] for p in processed])
-        outputs = self.probabilities(batch).reshape(len(processed), copies, -1).mean(axis=1)
-        return [make_prediction(p, out) for p, out in zip(processed, outputs)]
+        averaged, start = [], 0
+        for glyph in views:  # the mean over a glyph's views and their rotations
+            stop = start + copies * len(glyph)
+            averaged.append(outputs[start:stop].mean(axis=0))
+            start = stop
+        return [make_prediction(p, out) for p, out in zip(processed, averaged)]
 
 
 def make_prediction(processed: Processed, outputs: np.ndarray) -> Prediction:

@@ -10,7 +10,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from mnist_demo.data import load_samples
-from mnist_demo.synthetic import render_photo, render_sketch
+from mnist_demo.synthetic import number_mask, render_photo, render_sketch
 from mnist_demo.verdict import Reason
 
 pytestmark = pytest.mark.server
@@ -122,3 +122,25 @@ def test_something_that_is_not_a_digit_is_said_to_be_so(client, tmp_path):
     assert result["is_digit"] is False and "not_a_digit" in result["reasons"]
     _, _, _, status = client.predict(handle_file(str(path)), False, False, api_name="/recognize_upload")
     assert "This doesn't look like a digit" in status
+
+
+def test_the_webcam_endpoint_reads_a_snapshot(client, digit_files):
+    """The Webcam tab's endpoint, with a photo as the snapshot a camera would send."""
+    path, label = digit_files["photo.jpg"]
+    top, gallery, badge, status = client.predict(handle_file(path), False, False, api_name="/recognize_webcam")
+    assert top["label"] == str(label) and status.startswith(f"Predicted **{label}**")
+    assert [item["caption"] for item in gallery][-2:] == ["what decided: on the 28x28", "what decided: on the input"]
+
+
+def test_read_number_returns_the_string_and_each_digit(client, tmp_path):
+    images, labels, _ = load_samples()
+    rng = np.random.default_rng(0)
+    picks = [int(np.flatnonzero(labels == d)[0]) for d in (2, 0, 2, 6)]
+    mask = number_mask([images[i] for i in picks], rng, height=100, gaps=[0.4, 0.4, 0.4])
+    path = tmp_path / "year.png"
+    Image.fromarray(255 - (np.clip(mask, 0, 1) * 255).astype(np.uint8)).save(path)
+    result = client.predict(handle_file(str(path)), "upload", False, api_name="/read_number")
+    assert result["text"] == "2026"
+    assert [d["digit"] for d in result["digits"]] == [2, 0, 2, 6]
+    assert all(len(d["box"]) == 4 and d["top3"][0]["digit"] == d["digit"] for d in result["digits"])
+    assert 0 < result["confidence"] <= 1
