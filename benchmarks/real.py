@@ -81,7 +81,7 @@ def main() -> None:
         sets.append((f"  UNIPEN {site} ({mark})", real["unipen_images"][index], real["unipen_labels"][index]))
 
     print(f"model: {rec.origin}; source={args.source!r}, tta={args.tta}\n")
-    print("| set | n | pipeline | refused | flagged not a digit | plain resize | textbook recipe | ms/image |")
+    print("| set | n | pipeline | refused | flagged not a digit | ECE | plain resize | textbook recipe | ms/image |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, images, labels in sets:
         r = evaluate(rec, images, labels, args.source, args.tta)
