@@ -5,8 +5,6 @@ here; the pipeline, the model and the inference are in the mnist_demo package.
 The same server answers `gradio_client` (the typed endpoints below) and MCP clients.
 """
 
-from __future__ import annotations
-
 import html
 import json
 import logging
