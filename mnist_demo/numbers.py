@@ -76,13 +76,9 @@ def candidate_regions(page: Page) -> list[Region]:
     regions = find_regions(page.mask)
     inner = [r for r in regions if not r.touches_border]
     if page.settings.reject_border and not page.low_resolution and inner:
-        # In a photo, what touches the frame and is larger or more solid than the digits is the table,
-        # the sheet's edge or a shadow.
-        height = float(np.median([r.box[3] for r in inner]))
-        pen = float(np.median([r.stroke_width for r in inner]))
-        regions = [
-            r for r in regions if not (r.touches_border and (max(r.box[2], r.box[3]) > 1.5 * height or r.stroke_width > 2 * pen))
-        ]
+        # In a photo, what touches the frame is the table, the sheet's edge or a shadow: a number
+        # written on the sheet stands clear of it.
+        regions = inner
     if not regions:
         return []
     # Specks (dust, a pen's slip): far shorter and lighter than the digits around them.

@@ -12,7 +12,7 @@ from PIL import Image
 from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction, background
 from mnist_demo.model import NOT_A_DIGIT, NUM_CLASSES, NUM_OUTPUTS
 from mnist_demo.synthetic import render_photo, render_sketch
-from mnist_demo.verdict import Reason
+from mnist_demo.verdict import DIGIT_THRESHOLD, Reason
 
 BADGES = {"Excellent", "Good", "Average", "Poor"}
 
@@ -33,7 +33,7 @@ def assert_well_formed(pred: Prediction) -> None:
     assert pred.top3[0] == (pred.label, pytest.approx(pred.probabilities[pred.label]))
     assert pred.digit.shape == (28, 28) and pred.digit.dtype == np.float32
     assert pred.digit.min() >= 0.0 and pred.digit.max() <= 1.0 and pred.digit.max() > 0.5
-    assert pred.is_digit == (pred.digit_score >= 0.5) or not pred.is_digit
+    assert pred.digit_score >= DIGIT_THRESHOLD or not pred.is_digit  # a digit always scores above the cut
     assert 0.0 <= pred.digit_score <= 1.0
     assert all(reason.message in pred.warnings for reason in pred.reasons if reason.value != "background_removal_unavailable")
     for caption, image in pred.steps:
