@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mnist_demo import DigitRecognizer, Prediction  # noqa: E402
 from mnist_demo.data import HELD_OUT_SITES, load_real_dev  # noqa: E402
-from mnist_demo.pipeline import plain_resize, textbook  # noqa: E402
+from mnist_demo.glyph import textbook_mnist  # noqa: E402
+from mnist_demo.pipeline import plain_resize  # noqa: E402
 from mnist_demo.report import expected_calibration_error  # noqa: E402
 
 
@@ -41,8 +42,9 @@ def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, sourc
     confidence = np.array([r.top3[0][1] if isinstance(r, Prediction) else np.nan for r in results])
     flagged = np.array([isinstance(r, Prediction) and not r.is_digit for r in results])
     answered = predicted >= 0
-    plain = rec.digit_labels(np.stack([plain_resize(image) for image in images]))
-    book = rec.digit_labels(np.stack([textbook(image) for image in images]))
+    # The baselines are told the polarity (the sets are dark on light): they get every advantage.
+    plain = rec.digit_labels(np.stack([plain_resize(255 - image) for image in images]))
+    book = rec.digit_labels(np.stack([textbook_mnist(255 - image) for image in images]))
     return {
         "n": len(images),
         "pipeline": float((predicted == labels).mean()),

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from .errors import NoDigitFound
-from .glyph import MNIST_SIZE, Glyph, fit_to_mnist, make_glyph, textbook_mnist
+from .glyph import MNIST_SIZE, Glyph, fit_to_mnist, make_glyph
 from .page import MIN_CONTRAST, SETTINGS, SOURCES, Page, composite_alpha, contrast_of, ink_bright, read_page, to_gray
 from .regions import Region, pick_digit
 from .steps import Steps
@@ -125,14 +125,8 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
 
 
-def textbook(image: np.ndarray) -> np.ndarray:
-    """The textbook MNIST recipe on a clean image (gray or RGB, either polarity): a baseline for the benchmarks."""
-    return textbook_mnist(ink_bright(to_gray(composite_alpha(image))))
-
-
-def plain_resize(image: np.ndarray) -> np.ndarray:
-    """The plain baseline: the whole image, ink made bright, squeezed into 20x20 and centred by mass in 28x28."""
-    gray = ink_bright(to_gray(composite_alpha(image)))
+def plain_resize(gray: np.ndarray) -> np.ndarray:
+    """The plain baseline: the whole ink-bright gray image squeezed into 20x20 and centred by mass in 28x28."""
     return (
         fit_to_mnist(cv2.resize(gray, (20, 20), interpolation=cv2.INTER_AREA))[0]
         if gray.any()
