@@ -93,11 +93,6 @@ def textbook_mnist(gray: np.ndarray, ink_level: float = 0.25) -> np.ndarray:
     return fit_to_mnist(gray[min(ys) : max(ys) + 1, min(xs) : max(xs) + 1])[0]
 
 
-def invert_affine(transform: np.ndarray) -> np.ndarray:
-    """The 2x3 affine that undoes ``transform``."""
-    return cv2.invertAffineTransform(np.asarray(transform, np.float64))
-
-
 def crop_to_square(mask: np.ndarray) -> np.ndarray:
     """Scale a binary crop, aspect kept, so its longer side is DIGIT_SIDE pixels; binary again."""
     h, w = mask.shape

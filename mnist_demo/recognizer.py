@@ -17,7 +17,7 @@ from .images import load_image
 from .loading import load_model_with_origin
 from .model import NUM_CLASSES
 from .numbers import draw_segmentation, segment
-from .page import composite_alpha, read_page, to_gray
+from .page import read_page
 from .pipeline import Processed, finish, preprocess
 from .quality import Quality, score_quality
 from .saliency import heat_overlay, occlusion_map, on_the_crop
@@ -240,8 +240,7 @@ class DigitRecognizer:
             digit = (np.clip(pred.digit, 0, 1) * 255).astype(np.uint8)
             shown.append(("what decided: on the 28x28", heat_overlay(digit, saliency)))
             if pred.transform is not None and pred.box[2] > 0:
-                gray = to_gray(composite_alpha(image))
-                shown.append(("what decided: on the input", on_the_crop(gray, saliency, pred.transform, pred.box)))
+                shown.append(("what decided: on the input", on_the_crop(image, saliency, pred.transform, pred.box)))
         return replace(pred, saliency=saliency, steps=shown)
 
     def read_number(self, image, source: str = "sketch", tta: bool = False, steps: bool = True) -> NumberReading:
@@ -287,9 +286,7 @@ class DigitRecognizer:
 
 def make_prediction(processed: Processed, outputs: np.ndarray) -> Prediction:
     verdict = decide(outputs, processed.reasons)
-    warnings = [w for w in processed.warnings] + [
-        r.message for r in verdict.reasons if r is not Reason.BACKGROUND_REMOVAL_UNAVAILABLE
-    ]
+    warnings = list(processed.warnings) + [r.message for r in verdict.reasons if r is not Reason.BACKGROUND_REMOVAL_UNAVAILABLE]
     return Prediction(
         label=verdict.label,
         top3=verdict.top3,

@@ -32,10 +32,6 @@ class Region:
     touches_border: bool
     mask: np.ndarray  # uint8 0/255, the box's crop of this region's ink only
 
-    @property
-    def aspect_ratio(self) -> float:
-        return self.box[2] / self.box[3]
-
 
 def stroke_width(mask: np.ndarray) -> float:
     """Average stroke width of a binary mask: four times the mean distance to the background.

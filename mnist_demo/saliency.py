@@ -14,6 +14,8 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from .page import composite_alpha, to_gray
+
 PATCH = 5  # pixels blanked at a time (MNIST strokes are 2-3 pixels wide)
 STRIDE = 3  # 64 copies: one model call of about 10 ms on 2 CPU cores
 
@@ -71,13 +73,17 @@ def onto_input(saliency: np.ndarray, transform: np.ndarray, shape: tuple[int, in
     )
 
 
-def on_the_crop(gray: np.ndarray, saliency: np.ndarray, transform: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """The input's crop around the digit (``box`` with a margin) with the saliency laid over it."""
+def on_the_crop(image: np.ndarray, saliency: np.ndarray, transform: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The input's crop around the digit (``box`` with a margin), in gray, with the saliency laid over it.
+
+    Only the crop is converted to gray: the input may be a full-size photo.
+    """
     x, y, w, h = box
     margin = max(2, round(0.15 * max(w, h)))
     x0, y0 = max(0, x - margin), max(0, y - margin)
-    x1, y1 = min(gray.shape[1], x + w + margin), min(gray.shape[0], y + h + margin)
+    x1, y1 = min(image.shape[1], x + w + margin), min(image.shape[0], y + h + margin)
+    gray = to_gray(composite_alpha(np.ascontiguousarray(image[y0:y1, x0:x1])))
     shifted = np.asarray(transform, np.float64).copy()
     shifted[:, 2] += shifted[:, :2] @ np.array([x0, y0], np.float64)  # crop pixel -> input pixel -> 28x28
     crop_saliency = onto_input(saliency, shifted, (y1 - y0, x1 - x0))
-    return heat_overlay(np.ascontiguousarray(gray[y0:y1, x0:x1]), crop_saliency)
+    return heat_overlay(gray, crop_saliency)
