@@ -7,7 +7,7 @@ rendered from MNIST test digits), and a 28x28 MNIST image, each encoded as a
 PNG or JPEG file. For each, in milliseconds (p50 and p95):
 - pipeline and model: a decoded array through ``preprocess`` and the model (no gallery);
 - JSON answer: file bytes in -> ``Prediction.as_dict()`` out, as ``/predict`` computes it;
-- page answer: file bytes in -> label, gallery (step images encoded by Gradio's Gallery,
+- page answer: file bytes in -> label, gallery (the steps' contact sheet encoded by Gradio's Gallery,
   as the page receives them), badge and status out, as the app's tabs compute it.
 Then, through a running ``python app.py`` and ``gradio_client`` (upload, queue and download
 included, one client at a time): ``/predict`` against ``/recognize_upload`` for the same photo,
@@ -67,8 +67,8 @@ def main() -> None:
         "photo 1280x960": ("upload", "JPEG", [p for p in photos if p.shape[:2] == (960, 1280)][:20]),
         "mnist 28x28": ("mnist", "PNG", list(images[:20])),
     }
-    # The gallery as the page gets it: Gradio encodes each step image into its cache.
-    gallery = gr.Gallery(format="png")
+    # The gallery as the page gets it: Gradio encodes the steps' contact sheet into its cache.
+    gallery = gr.Gallery(format=app.GALLERY_FORMAT)
     cache = tempfile.TemporaryDirectory()
     gallery.GRADIO_CACHE = cache.name
 

@@ -17,13 +17,18 @@ import numpy as np
 from .page import composite_alpha, to_gray
 
 PATCH = 5  # pixels blanked at a time (MNIST strokes are 2-3 pixels wide)
-STRIDE = 3  # 64 copies: one model call of about 10 ms on 2 CPU cores
+STRIDE = 3  # at most 64 copies, in one model call
 
 
 def occlusions(digit: np.ndarray, patch: int = PATCH, stride: int = STRIDE) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Copies of the digit, each with one patch blanked, and the patches' top-left corners."""
+    """Copies of the digit, each with one patch of ink blanked, and the patches' top-left corners.
+
+    Patches with no ink are left out: blanking them changes nothing, and they cover only
+    pixels whose saliency is zero anyway. That halves the model call for a typical digit.
+    """
     size = digit.shape[0]
-    corners = [(y, x) for y in range(0, size - patch + 1, stride) for x in range(0, size - patch + 1, stride)]
+    grid = [(y, x) for y in range(0, size - patch + 1, stride) for x in range(0, size - patch + 1, stride)]
+    corners = [(y, x) for y, x in grid if digit[y : y + patch, x : x + patch].any()]
     copies = np.repeat(digit[None], len(corners), axis=0)
     for copy, (y, x) in zip(copies, corners):
         copy[y : y + patch, x : x + patch] = 0.0
@@ -73,17 +78,27 @@ def onto_input(saliency: np.ndarray, transform: np.ndarray, shape: tuple[int, in
     )
 
 
-def on_the_crop(image: np.ndarray, saliency: np.ndarray, transform: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+def on_the_crop(
+    image: np.ndarray, saliency: np.ndarray, transform: np.ndarray, box: tuple[int, int, int, int], max_side: int = 256
+) -> np.ndarray:
     """The input's crop around the digit (``box`` with a margin), in gray, with the saliency laid over it.
 
-    Only the crop is converted to gray: the input may be a full-size photo.
+    Only the crop is converted to gray, and shrunk to at most ``max_side``: the input may be a full-size photo,
+    and the picture is for the eye.
     """
     x, y, w, h = box
     margin = max(2, round(0.15 * max(w, h)))
     x0, y0 = max(0, x - margin), max(0, y - margin)
     x1, y1 = min(image.shape[1], x + w + margin), min(image.shape[0], y + h + margin)
+    scale = min(1.0, max_side / max(x1 - x0, y1 - y0))
     gray = to_gray(composite_alpha(np.ascontiguousarray(image[y0:y1, x0:x1])))
+    if scale < 1.0:
+        gray = cv2.resize(
+            gray, (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))), interpolation=cv2.INTER_AREA
+        )
+    # shown pixel -> input pixel (undo the shrink, add the crop's corner) -> 28x28
     shifted = np.asarray(transform, np.float64).copy()
-    shifted[:, 2] += shifted[:, :2] @ np.array([x0, y0], np.float64)  # crop pixel -> input pixel -> 28x28
-    crop_saliency = onto_input(saliency, shifted, (y1 - y0, x1 - x0))
+    shifted[:, 2] += shifted[:, :2] @ np.array([x0, y0], np.float64)
+    shifted[:, :2] /= scale
+    crop_saliency = onto_input(saliency, shifted, gray.shape[:2])
     return heat_overlay(gray, crop_saliency)

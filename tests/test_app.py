@@ -10,6 +10,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from mnist_demo.data import load_samples
+from mnist_demo.steps import SHEET_COLUMNS, TILE
 from mnist_demo.synthetic import number_mask, render_photo, render_sketch
 from mnist_demo.verdict import Reason
 
@@ -65,6 +66,12 @@ def test_predict_publishes_its_parameters_and_a_json_schema(client):
     assert schema["properties"]["is_digit"]["type"] == "boolean"
 
 
+def step_names(gallery: list[dict]) -> list[str]:
+    """The steps the page's contact sheet shows, from its caption."""
+    (sheet,) = gallery
+    return sheet["caption"].split(" → ")
+
+
 @pytest.mark.parametrize(("name", "source"), [("drawn.png", "sketch"), ("photo.jpg", "upload"), ("mnist.png", "mnist")])
 @pytest.mark.parametrize("tta", [False, True])
 def test_predict_returns_label_top3_and_quality(client, digit_files, name, source, tta):
@@ -76,7 +83,11 @@ def test_ui_endpoints_return_label_gallery_badge(client, digit_files, recognizer
     path, label = digit_files["photo.jpg"]
     top, gallery, badge, status = client.predict(handle_file(path), False, False, api_name="/recognize_upload")
     assert top["label"] == str(label)
-    assert len(gallery) >= 8 and all(item["caption"] for item in gallery)
+    assert len(gallery) == 1, "the steps come as one contact sheet: one file to fetch"
+    assert len(step_names(gallery)) >= 8
+    sheet = Image.open(gallery[0]["image"])
+    rows = -(-len(step_names(gallery)) // SHEET_COLUMNS)
+    assert sheet.width > SHEET_COLUMNS * TILE and sheet.height > rows * TILE, "a tile per step"
     assert "badge" in badge and status.startswith(f"Predicted **{label}**")
 
     images, labels, indices = load_samples()
@@ -106,7 +117,7 @@ def test_bad_inputs_get_a_clean_error_and_the_server_keeps_answering(client, dig
     # The UI endpoint shows the same problem as a message in the page, with the steps it got through.
     _, gallery, _, status = client.predict(handle_file(str(blank)), False, False, api_name="/recognize_upload")
     assert status.endswith(Reason.BLANK.message)
-    assert [item["caption"] for item in gallery][:1] == ["input"]
+    assert step_names(gallery)[0] == "input"
     path, label = digit_files["drawn.png"]
     check_prediction(client.predict(handle_file(path), "sketch", False, api_name="/predict"), label)
 
@@ -129,7 +140,7 @@ def test_the_webcam_endpoint_reads_a_snapshot(client, digit_files):
     path, label = digit_files["photo.jpg"]
     top, gallery, badge, status = client.predict(handle_file(path), False, False, api_name="/recognize_webcam")
     assert top["label"] == str(label) and status.startswith(f"Predicted **{label}**")
-    assert [item["caption"] for item in gallery][-2:] == ["what decided: on the 28x28", "what decided: on the input"]
+    assert step_names(gallery)[-2:] == ["what decided: on the 28x28", "what decided: on the input"]
 
 
 def test_read_number_returns_the_string_and_each_digit(client, tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mnist_demo.data import load_samples
-from mnist_demo.saliency import PATCH, occlusion_map
+from mnist_demo.saliency import PATCH, STRIDE, occlusion_map, occlusions
 from mnist_demo.synthetic import render_sketch
 
 SAMPLES = load_samples()
@@ -76,3 +76,21 @@ def test_occlusion_map_of_a_model_that_ignores_the_image_is_zero():
     digit[5:23, 12:16] = 1.0
     constant = occlusion_map(lambda x: np.tile([[0.1] * 10], (len(x), 1)), digit, label=1)
     assert not constant.any()
+
+
+def test_leaving_out_patches_without_ink_changes_nothing(recognizer, explained):
+    """The map from the ink patches alone equals the map from every patch of the grid."""
+    for pred, _ in explained[:3]:
+        digit = pred.digit.astype(np.float32)
+        corners = [(y, x) for y in range(0, 28 - PATCH + 1, STRIDE) for x in range(0, 28 - PATCH + 1, STRIDE)]
+        copies = np.repeat(digit[None], len(corners), axis=0)
+        for copy, (y, x) in zip(copies, corners):
+            copy[y : y + PATCH, x : x + PATCH] = 0.0
+        log_p = np.log(np.clip(recognizer.probabilities(np.concatenate([digit[None], copies]))[:, pred.label], 1e-12, 1))
+        total, cover = np.zeros_like(digit), np.zeros_like(digit)
+        for drop, (y, x) in zip(np.maximum(log_p[0] - log_p[1:], 0), corners):
+            total[y : y + PATCH, x : x + PATCH] += drop
+            cover[y : y + PATCH, x : x + PATCH] += 1
+        everywhere = total / np.maximum(cover, 1) * digit
+        np.testing.assert_allclose(pred.saliency, everywhere / everywhere.max(), atol=1e-4)
+        assert len(occlusions(digit)[1]) < len(corners), "nothing was left out"
