@@ -19,6 +19,11 @@ from .verdict import Reason
 
 MAX_OUTLINES = 12  # outer edges and holes of one digit (an 8 has three); noise has hundreds
 MIN_AREA_FRACTION = 2e-4  # smaller components (of the image area) are specks
+# An enlarged small image is a crop of one digit: it crosses the crop's frame a few times at most
+# (a 4 or a 7 cut tight, four or five) and is a few pieces even when broken or dusty (specks under a
+# quarter of the smallest shape are not counted). Noise and textures are everywhere at once.
+MAX_EDGE_CROSSINGS = 6
+MAX_PIECES = 6
 BORDER_INK = 0.25  # a shape touching a photo's edge where this much of the frame is ink is the table, not a digit
 
 
@@ -85,12 +90,13 @@ def find_regions(mask: np.ndarray) -> list[Region]:
     return sorted(regions, key=lambda r: r.box[0])
 
 
-def pick_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[Region, tuple[Reason, ...]]:
+def pick_digit(mask: np.ndarray, *, reject_border: bool, crop: bool = False) -> tuple[Region, tuple[Reason, ...]]:
     """The digit of a one-digit image, and the reasons to doubt it; ``NoDigitFound`` if there is nothing.
 
     Connected components are scored by area, less for those far from the centre;
     the best plausible one is the digit. Components near it that are not specks
     join it: the bar of a 7, the top of a 5 or the second stroke of a 4 are often separate.
+    ``crop`` says the image is a crop of the digit (an enlarged small image), which the digit fills.
     """
     h, w = mask.shape
     labels, stats, widths = components(mask)
@@ -136,7 +142,17 @@ def pick_digit(mask: np.ndarray, *, reject_border: bool) -> tuple[Region, tuple[
         reasons.append(Reason.BUSY)
     elif (areas[significant & framed] >= 0.3 * areas[keep].sum()).any():
         reasons.append(Reason.SEVERAL_SHAPES)
+    if crop and (edge_crossings(mask) > MAX_EDGE_CROSSINGS or np.count_nonzero(areas >= smallest / 4) > MAX_PIECES):
+        reasons.append(Reason.BUSY)
     return region, tuple(dict.fromkeys(reasons))
+
+
+def edge_crossings(mask: np.ndarray) -> int:
+    """How many separate runs of ink the image's outermost pixels hold, going round the frame."""
+    frame = np.concatenate([mask[0], mask[1:, -1], mask[-1, -2::-1], mask[-2:0:-1, 0]]) > 0
+    if frame.all():
+        return 1
+    return int(np.count_nonzero(frame & ~np.roll(frame, 1)))
 
 
 def border_ink(mask: np.ndarray) -> float:

@@ -10,7 +10,7 @@ from mnist_demo import NoDigitFound, page
 from mnist_demo import glyph as G
 from mnist_demo import pipeline as P
 from mnist_demo import regions as R
-from mnist_demo.synthetic import digit_mask
+from mnist_demo.synthetic import digit_mask, render_non_digit
 from mnist_demo.verdict import Reason
 
 
@@ -542,3 +542,41 @@ def test_preprocess_mnist_source_keeps_a_28x28_image_as_it_is(first_of_each_clas
     assert np.array_equal(processed.digit, image.astype(np.float32) / 255.0)
     inverted = P.preprocess(255 - image, "mnist")  # dark on light: only the polarity changes
     assert np.array_equal(inverted.digit, processed.digit)
+
+
+def test_edge_crossings_counts_runs_of_ink_round_the_frame():
+    mask = np.zeros((40, 60), np.uint8)
+    assert R.edge_crossings(mask) == 0
+    mask[0, 10:20] = 255  # top
+    mask[15:25, -1] = 255  # right
+    mask[-1, 0:5] = 255  # bottom-left corner, joined round it to the left edge
+    mask[30:40, 0] = 255
+    assert R.edge_crossings(mask) == 3
+    mask[0, 0:3] = 255  # a run across the wrap-around point of the frame (top-left corner) is one run
+    mask[1:5, 0] = 255
+    assert R.edge_crossings(mask) == 4
+    assert R.edge_crossings(np.full((10, 10), 255, np.uint8)) == 1
+
+
+# Generated noise and textures (112x112, benchmarks/not_a_digit.py's generator) that were once read as digits.
+ESCAPED_NON_DIGITS = [
+    ("noise", 1_000_000, 3, 865),
+    ("texture", 1_000_000, 4, 279),
+    ("texture", 1_000_000, 4, 609),
+    ("noise", 3_000_000, 3, 356),
+]
+
+
+@pytest.mark.parametrize(("kind", "base", "set_id", "index"), ESCAPED_NON_DIGITS)
+def test_a_small_picture_of_texture_or_dust_is_busy(kind, base, set_id, index):
+    """In a crop (an enlarged small image) the digit fills the frame: ink everywhere at once is not a digit."""
+    image = render_non_digit(kind, np.random.default_rng([base, set_id, index]))
+    assert Reason.BUSY in P.preprocess(image, "upload").reasons
+
+
+def test_a_bold_digit_cropped_tight_is_not_busy():
+    seven = np.full((112, 112), 255, np.uint8)  # a bold 7 cropped to its ink: it touches three edges
+    cv2.line(seven, (0, 6), (111, 6), 0, 12)
+    cv2.line(seven, (105, 6), (40, 111), 0, 12)
+    assert Reason.BUSY not in P.preprocess(seven, "upload").reasons
+    assert Reason.BUSY not in P.preprocess(cv2.resize(seven, (24, 24), interpolation=cv2.INTER_AREA), "upload").reasons
