@@ -128,15 +128,16 @@ def through_the_server(photo: np.ndarray, sketch: np.ndarray, runs: int) -> None
                     api_name="/recognize_sketch",
                 ),
             }
-            medians = {}
-            for name, call in calls.items():
+            for call in calls.values():
                 call()  # warm-up
-                times = []
-                for _ in range(max(5, runs)):
+            # Interleaved, one call of each per round: on a shared machine both see the same load.
+            times = {name: [] for name in calls}
+            for _ in range(max(5, runs)):
+                for name, call in calls.items():
                     started = time.perf_counter()
                     call()
-                    times.append(time.perf_counter() - started)
-                medians[name] = float(np.median(times) * 1000)
+                    times[name].append(time.perf_counter() - started)
+            medians = {name: float(np.median(t) * 1000) for name, t in times.items()}
         finally:
             stop_app(process)
     print("\nthrough the server (gradio_client, one request at a time), p50 ms:")
