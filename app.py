@@ -552,16 +552,22 @@ CSS = """
 table.digits td, table.digits th { padding: .15em .6em; text-align: left; }
 table.digits tr.unsure td { background: #fef3c7; }
 .figure img { max-height: 420px; object-fit: contain; }
+/* The steps' contact sheet: shown whole, at the column's width, its caption beneath it rather than over it. */
+.result .grid-wrap { max-height: none !important; height: auto !important; }
+.result .thumbnail-item { aspect-ratio: auto !important; height: auto !important; display: flex; flex-direction: column; }
+.result .thumbnail-item img { width: 100% !important; height: auto !important; }
+.result .caption-label {
+  position: static !important; transform: none !important; max-width: 100% !important; margin: .3em 0 0 !important;
+}
 /* Captions in full, on two lines if they must. */
 .caption-label {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
-/* A phone: a compact header, so that the answer shows below the canvas without scrolling; two steps a row. */
+/* A phone: a compact header, so that the answer shows below the canvas without scrolling. */
 @media (max-width: 640px) {
   #intro p { display: none; }
   #intro h1 { font-size: 1.4em; margin: 0; }
   #sketchpad { height: 400px !important; }  /* the canvas is scaled to the screen's width: no need for more */
-  .grid-container { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
 }
 """
 

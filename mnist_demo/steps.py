@@ -18,7 +18,6 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 TILE = 200  # pixels per step on the sheet: a 28x28 digit is enlarged 7 times, crisply
-SHEET_COLUMNS = 3
 CAPTION_HEIGHT = 22
 GAP = 6
 PAPER = 255  # white
@@ -80,11 +79,16 @@ def fit_in_tile(image: np.ndarray, tile: int = TILE) -> np.ndarray:
     return cv2.resize(image[::stride, ::stride], size, interpolation=cv2.INTER_AREA)
 
 
-def contact_sheet(steps: list[tuple[str, np.ndarray]], columns: int = SHEET_COLUMNS, tile: int = TILE) -> np.ndarray:
+def sheet_columns(count: int) -> int:
+    """Columns for ``count`` tiles: about as many as rows, so that the sheet is about square (9 steps: 3x3; 11: 4x3)."""
+    return max(1, int(np.ceil(np.sqrt(count))))
+
+
+def contact_sheet(steps: list[tuple[str, np.ndarray]], columns: int | None = None, tile: int = TILE) -> np.ndarray:
     """Every step on one RGB image, in reading order, each in a square tile with its caption beneath."""
     if not steps:
         raise ValueError("a contact sheet needs at least one step")
-    columns = min(columns, len(steps))
+    columns = min(columns or sheet_columns(len(steps)), len(steps))
     rows = -(-len(steps) // columns)
     cell_w, cell_h = tile + GAP, tile + CAPTION_HEIGHT + GAP
     sheet = np.full((rows * cell_h + GAP, columns * cell_w + GAP, 3), PAPER, np.uint8)

@@ -10,7 +10,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from mnist_demo.data import load_samples
-from mnist_demo.steps import SHEET_COLUMNS, TILE
+from mnist_demo.steps import TILE, sheet_columns
 from mnist_demo.synthetic import number_mask, render_photo, render_sketch
 from mnist_demo.verdict import Reason
 
@@ -86,8 +86,9 @@ def test_ui_endpoints_return_label_gallery_badge(client, digit_files, recognizer
     assert len(gallery) == 1, "the steps come as one contact sheet: one file to fetch"
     assert len(step_names(gallery)) >= 8
     sheet = Image.open(gallery[0]["image"])
-    rows = -(-len(step_names(gallery)) // SHEET_COLUMNS)
-    assert sheet.width > SHEET_COLUMNS * TILE and sheet.height > rows * TILE, "a tile per step"
+    columns = sheet_columns(len(step_names(gallery)))
+    rows = -(-len(step_names(gallery)) // columns)
+    assert sheet.width > columns * TILE and sheet.height > rows * TILE, "a tile per step"
     assert "badge" in badge and status.startswith(f"Predicted **{label}**")
 
     images, labels, indices = load_samples()

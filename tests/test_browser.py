@@ -155,6 +155,12 @@ def test_an_example_click_is_recognized_and_captions_are_whole(page):
     open_tab(page, "Upload")
     page.locator('#upload-examples img[src*="photo_4"]').first.click()
     expect(page.locator("#upload-label h2")).to_have_text("4", timeout=30_000)
+    # The steps come as one contact sheet: it loads, and it is shown wide enough to read.
+    sheet = page.locator("#upload-gallery img").first
+    expect(sheet).to_be_visible(timeout=10_000)
+    page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=sheet.element_handle(), timeout=10_000)
+    gallery = page.locator("#upload-gallery").bounding_box()
+    assert sheet.bounding_box()["width"] >= 0.6 * gallery["width"], "the contact sheet is shown too small to read"
     for caption in page.locator("#upload-gallery .caption-label").all():
         clipped = caption.evaluate("e => e.scrollWidth > e.clientWidth + 1")
         assert not clipped, f"caption cut off: {caption.inner_text()!r}"
