@@ -74,8 +74,8 @@ def fit_in_tile(image: np.ndarray, tile: int = TILE) -> np.ndarray:
         factor = tile // longer
         return cv2.resize(image, (width * factor, height * factor), interpolation=cv2.INTER_NEAREST) if factor > 1 else image
     size = (max(1, round(width * tile / longer)), max(1, round(height * tile / longer)))
-    # A strided view down to about twice the tile first: averaging a whole photo costs ten times as much, for no visible gain.
-    stride = max(1, longer // (2 * tile))
+    # A strided view down to at least the tile first: averaging a whole photo costs ten times as much, for no visible gain.
+    stride = max(1, longer // tile)
     return cv2.resize(image[::stride, ::stride], size, interpolation=cv2.INTER_AREA)
 
 
