@@ -25,6 +25,9 @@ MIN_SIDE = 128  # tiny images (an MNIST-sized upload) are enlarged to this first
 MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened background
 INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
 HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to this fraction of the ink level
+# A clean picture whose frame is this much bright paper is dark ink on paper, however much of the frame
+# a bold digit cropped tight covers: a light-on-dark drawing shows its dark ground all round.
+PAPER_FRAME = 0.35
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
 
@@ -93,13 +96,59 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 
+def clean_levels(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The picture downscaled, Otsu's level, and how clean it is: the share of it at its two extreme levels.
+
+    A drawing or a digital image is nearly all at two levels, a scan or a crop mostly; a photo
+    (a table, shadows, gradients) much less.
+    """
+    small = downscaled(gray)
+    dark, light = np.percentile(small, (1, 99))
+    clean = np.mean((np.abs(small - dark) <= 16) | (np.abs(small - light) <= 16))
+    level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return small, float(level), float(clean)
+
+
+def frame_of(small: np.ndarray) -> np.ndarray:
+    return np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
+
+
+def on_paper(gray: np.ndarray) -> bool:
+    """Whether the picture is dark ink on evenly lit paper: a crop of a scan or a photo, or a drawing.
+
+    A clean picture (mostly its two levels; not a photo with a table and shadows) whose frame is
+    largely bright paper is that, however much of the frame a bold digit cropped tight covers.
+    A light-on-dark drawing shows its dark ground all round, and a dark slate on a light table
+    is one solid sheet, not strokes.
+    """
+    small, level, clean = clean_levels(gray)
+    band = frame_of(small)
+    paper = band[band > level]
+    return bool(
+        clean >= 0.6
+        and paper.size >= PAPER_FRAME * band.size
+        and float(np.median(paper)) > 160
+        and not solid_sheet(small <= level)
+    )
+
+
+def on_dark_ground(gray: np.ndarray) -> bool:
+    """Whether the picture is light ink on a dark ground: a two-level picture whose frame is all dark, the light side strokes.
+
+    However bold the digit (its ink may be most of the picture), the ground is what shows all round;
+    a sheet of paper on a dark table shows the table all round too, but the paper is one solid sheet,
+    and a photo is not two levels (its shadows split the paper in two).
+    """
+    small, level, clean = clean_levels(gray)
+    return bool(clean >= 0.8 and np.mean(frame_of(small) <= level) >= 0.9 and not solid_sheet(small > level))
+
+
 def is_light_background(gray: np.ndarray) -> bool:
     """True for dark ink on light paper, False for light chalk on a dark board.
 
-    A frame mostly of light paper that the ink crosses here and there is a tight crop: the
-    paper is the background, however bold the digit. A drawing (a canvas, a digital image) has
-    two levels, ink and background, and the background is the commoner one, however far a bold
-    digit spreads to the edges.
+    Ink on evenly lit paper (``on_paper``) is recognized by its frame, however bold the digit.
+    A drawing (a canvas, a digital image) has two levels, ink and background, and the background
+    is the commoner one, however far a bold digit spreads to the edges.
     A plain background (a scan) shows at the frame
     as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
     background is what a median filter half the image wide sees, which
@@ -107,18 +156,13 @@ def is_light_background(gray: np.ndarray) -> bool:
     brighter or darker; squared, so that strong ink outweighs soft shadows.
     The outer eighth of a photo is left out: the table and the sheet's rim show there.
     """
+    if on_paper(gray):
+        return True
+    if on_dark_ground(gray):
+        return False
     small = downscaled(gray)
     dark, light = np.percentile(small, (1, 99))
     near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
-    # A clean picture (mostly its two levels: a scan, a crop, a drawing; not a photo) whose frame is
-    # light paper that the ink crosses here and there is a tight crop of dark ink on paper, however
-    # much of it a bold digit covers.
-    level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    band = np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
-    crossed = 0.0 < np.mean(band <= level) <= 0.3  # the ink reaches the frame here and there, no more
-    clean = np.mean(near_dark | near_light) >= 0.6
-    if clean and crossed and np.mean(band > level) >= 0.65 and float(np.median(band)) > 160:
-        return True
     if light - dark >= 4 * MIN_CONTRAST and np.mean(near_dark | near_light) >= 0.9:
         return int(np.count_nonzero(near_light)) > int(np.count_nonzero(near_dark))
     edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
@@ -138,6 +182,20 @@ def is_light_background(gray: np.ndarray) -> bool:
     k = max(3, int(min(inner.shape) * 0.5) | 1)  # wider than the thickest stroke: the median stays paper
     residual = inner.astype(np.float32) - cv2.medianBlur(inner, k)
     return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
+
+
+def solid_sheet(side: np.ndarray) -> bool:
+    """Whether one side of a picture (a boolean mask) is mostly one solid sheet: a slate on a light table, paper on a dark one.
+
+    Its largest shape fills a quarter of the picture and nine tenths of its roughly square box
+    (the writing takes a little). A digit's ink, however bold, mostly leaves much of its box to the
+    ground, or, a bar of a 1, is far from square.
+    """
+    count, _, stats, _ = cv2.connectedComponentsWithStats(side.astype(np.uint8), connectivity=8)
+    if count < 2:
+        return False
+    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    return area >= 0.25 * side.size and area >= 0.85 * w * h and min(w, h) >= 0.5 * max(w, h)
 
 
 def is_light_background_of_crop(gray: np.ndarray) -> bool:
@@ -348,7 +406,8 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
 
     gray = to_gray(image)
     # An enlarged small image is a crop or a scan: its frame is paper.
-    light = is_light_background_of_crop(gray) if scale > 1 else is_light_background(gray)
+    paper = scale <= 1.0 and on_paper(gray)
+    light = is_light_background_of_crop(gray) if scale > 1 else paper or is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
     # Flattening takes what is broad for background: in a small crop, or a bold digit filling its

@@ -140,6 +140,39 @@ def test_is_light_background_with_a_bold_drawing_that_runs_off_the_canvas():
     assert not page.is_light_background(ink)
 
 
+def bold_tight_crop(digit: np.ndarray, height: int, margin: int, pen: int) -> np.ndarray:
+    """An MNIST digit drawn with a marker ``pen`` pixels (at 28x28) bolder, cropped to its ink plus ``margin``, dark on paper."""
+    ys, xs = np.nonzero(digit > 30)
+    crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    crop = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * pen + 1, 2 * pen + 1))) if pen else crop
+    big = cv2.resize(crop, (max(1, round(crop.shape[1] * height / crop.shape[0])), height), interpolation=cv2.INTER_CUBIC)
+    return 255 - cv2.copyMakeBorder(big, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
+
+
+@pytest.mark.parametrize("margin", [0, 3, 10])
+def test_a_bold_digit_cropped_tight_is_ink_on_paper(first_of_each_class, margin):
+    """Ink covers much of the frame and most of the picture; the paper is still the background."""
+    for label, digit in first_of_each_class.items():
+        image = bold_tight_crop(digit, 300, margin, pen=1)
+        assert page.on_paper(image), f"a bold {label}, margin {margin}"
+        assert page.is_light_background(image), f"a bold {label}, margin {margin}"
+        if (
+            margin >= 10
+        ):  # a white digit drawn on black shows its ground all round (cropped tighter, it is taken for ink on paper)
+            drawn = np.where(image < 128, 255, 0).astype(np.uint8)
+            assert not page.is_light_background(drawn), f"a bold white {label} on black, margin {margin}"
+
+
+def test_a_dark_slate_on_a_light_table_is_chalk_on_a_board(digit_on_canvas):
+    """Its frame is the light table, as a paper crop's is; but the dark side is one solid sheet, not strokes."""
+    photo = np.full((480, 640), 215, np.float32)
+    photo[60:440, 70:600] = 35  # the slate, the table showing around it
+    chalk = digit_on_canvas > 0.5
+    photo[chalk] = 220
+    assert not page.on_paper(photo.astype(np.uint8))
+    assert not page.is_light_background(photo.astype(np.uint8))
+
+
 @pytest.mark.parametrize("label", [3, 8])
 def test_is_light_background_with_a_bold_digit_in_a_photo(first_of_each_class, label):
     """A thick marker digit half the photo tall, a lighting gradient and a dark table around the sheet.
