@@ -1,12 +1,17 @@
 """Reading a whole number: the page's regions -> one glyph per digit, left to right.
 
     regions (every shape) -> drop specks and the table -> merge the pieces of one digit
-    (a 5's flag, a 7's bar, a 4 in two strokes) -> split shapes wider than a digit
-    where the model is most confident about both halves -> one glyph each -> one model call
+    (a 5's flag, a 7's bar, a 4 in two strokes) -> read every shape whole (one model call)
+    -> the shapes that may be several digits: every piece between two candidate cuts
+    (one model call for all of them) -> the partition that reads most surely -> one glyph each
 
-Segmentation errs towards asking the model: a touching pair is split at the
-column where the two halves read most confidently as digits, not only at a gap
-in the ink, and it stays whole when no cut reads better than the whole.
+Segmentation errs towards asking the model: a touching pair is split where its
+pieces read most surely as digits, not only at a gap in the ink, and it stays
+whole when no partition reads better than the whole. The cuts lean with the
+writing, and the choice among 1, 2, 3... pieces is a small dynamic programme
+over the cuts, so a wide shape need not be cut in two and then again. A 1 written
+into its neighbour reads surely as that neighbour ("41" as a 4): such shapes are
+cut only where the geometry says a 1 stands beside a digit and the model agrees.
 """
 
 from __future__ import annotations
@@ -26,9 +31,20 @@ MAX_DIGITS = 12
 MERGE_OVERLAP = 0.5  # shapes overlapping horizontally by this share of the narrower one ...
 MERGE_SMALLER = 0.65  # ... are one digit if one is much shorter (a 5's flag, a 7's bar) or they hardly overlap vertically
 FRAGMENT_HEIGHT = 0.4  # shapes shorter than this share of a digit's height are pieces of a neighbour
-SPLIT_ASPECT = 0.8  # shapes wider than this times a digit's height may be several digits (a 1 touching a 2)
-CERTAINLY_SEVERAL = 1.7  # ... and wider than this surely are
-SPLIT_MARGIN = 0.15  # a cut is taken when both halves read this much more surely than the whole
+SPLIT_ASPECT = 0.8  # a piece wider than this times a digit's height pays for its width (WIDE_COST) ...
+CERTAINLY_SEVERAL = 1.7  # ... and one wider than this is surely several digits
+NARROWEST_PAIR = 0.45  # shapes narrower than this times a digit's height are one digit (a 1 touching a 7 is wider)
+SURE_WHOLE = 0.9  # a shape read this surely as one digit is cut only for a 1 beside it (see ``one_beside``)
+SEVERAL = 1.2  # a shape narrower than this times a digit's height is cut in two at most
+CUT_STEP = 0.1  # candidate cuts this share of a digit's height apart
+SLOPES = (-0.3, -0.15, 0.0, 0.15, 0.3)  # the leans a cut may take (x per row down): handwriting slants
+MIN_WIDTH = 0.1  # a piece narrower than this times a digit's height is a sliver, not a digit
+PIECE_COST = 0.45  # each digit read costs this much (in -log sureness): a cut must earn its piece
+WIDE_COST = 1.0  # ... and a piece wider than SPLIT_ASPECT this much per digit height of excess width
+JOIN = 0.4  # a cut between a 1 and its neighbour crosses one stroke, at most this share of a digit's height of ink
+ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide (times a digit's height) ...
+BESIDE_HEIGHT = 0.8  # ... beside a piece at least this tall
+ONE_SURE = 0.95  # both read at least this surely: a 1 and another digit
 
 Classify = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) glyph images -> (N, 11) model outputs
 
@@ -114,41 +130,203 @@ def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
     return regions
 
 
-def cut(region: Region, column: int, page_shape: tuple[int, int]) -> tuple[Region, Region] | None:
-    """The region cut by a vertical line at ``column`` (relative to its box); None if a side is empty."""
-    left, right = region.mask[:, :column], region.mask[:, column:]
-    if not left.any() or not right.any():
-        return None
-    x, y = region.box[:2]
-    return region_from_crop(left, x, y, page_shape), region_from_crop(right, x + column, y, page_shape)
+def cut_lines(shape: tuple[int, int], column: float, slope: float) -> np.ndarray:
+    """For each row of a (h, w) box, the x where a cut through ``column`` at mid-height leaning by ``slope`` passes."""
+    rows = np.arange(shape[0], dtype=np.float64)
+    return column + slope * (rows - (shape[0] - 1) / 2)
 
 
-def split_wide(region: Region, page: Page, classify: Classify, height: float, depth: int = 0) -> list[Region]:
-    """One region, or the digits it holds: cut where both halves read most surely as digits.
+def ink_crossed(mask: np.ndarray, column: float, slope: float) -> np.ndarray:
+    """The ink under a cut line, row by row: True where it crosses a stroke."""
+    xs = np.clip(np.round(cut_lines(mask.shape, column, slope)).astype(int), 0, mask.shape[1] - 1)
+    return mask[np.arange(mask.shape[0]), xs] > 0
 
-    ``height`` is a digit's height on this page (the median of the shapes found).
+
+def strokes_crossed(crossed: np.ndarray) -> int:
+    """How many separate strokes a cut crosses (runs of ink along it)."""
+    return int(np.count_nonzero(np.diff(crossed.astype(np.int8), prepend=0) == 1))
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """The candidate pieces of one region: ``parts[i, j]`` lies between cut i and cut j; cut ``last`` is its right edge."""
+
+    last: int
+    parts: dict[tuple[int, int], Region]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A straight cut through a region: its x at mid-height (relative to the box) and its lean (x per row down)."""
+
+    column: float
+    slope: float
+
+
+def candidate_cuts(region: Region, height: float) -> list[Cut]:
+    """Cuts every CUT_STEP of a digit's height across the region, each at the lean that crosses the least ink.
+
+    Handwriting leans, and a leaning pair overlaps: a vertical cut would take a slice of
+    one digit into the other, a cut along the lean passes between them.
     """
-    x, y, w, h = region.box
-    h = max(h, height)
-    if w <= SPLIT_ASPECT * h or depth >= 4:
-        return [region]
-    columns = np.unique(np.linspace(0.15 * w, 0.85 * w, 16).astype(int))
-    pairs = [
-        (c, halves)
-        for c in columns
-        if (halves := cut(region, int(c), page.mask.shape)) is not None
-        and all(part.box[3] >= 0.5 * h and part.box[2] >= 0.1 * h for part in halves)  # each half as tall as a digit
-    ]
-    if not pairs:
-        return [region]
-    glyphs = [glyph_of(region, page)] + [glyph_of(part, page) for _, halves in pairs for part in halves]
-    sureness = digit_like(classify(np.stack([g.image for g in glyphs])))
-    whole, halves_sureness = sureness[0], sureness[1:].reshape(len(pairs), 2)
-    best = int(np.argmax(halves_sureness.min(axis=1)))
-    if halves_sureness[best].min() <= max(whole, 0.5) + SPLIT_MARGIN and w < CERTAINLY_SEVERAL * h:
-        return [region]
-    left, right = pairs[best][1]
-    return split_wide(left, page, classify, height, depth + 1) + split_wide(right, page, classify, height, depth + 1)
+    step = max(1.0, CUT_STEP * height)
+    columns = np.arange(step, region.box[2] - 0.5 * step, step)
+    least_ink = [min(SLOPES, key=lambda s: (np.count_nonzero(ink_crossed(region.mask, c, s)), abs(s))) for c in columns]
+    return [Cut(float(c), slope) for c, slope in zip(columns, least_ink)]
+
+
+def piece(region: Region, left: Cut | None, right: Cut | None, page_shape: tuple[int, int]) -> Region | None:
+    """The ink of a region between two cuts (None: the region's edge); None if there is none."""
+    h, w = region.mask.shape
+    xs = np.arange(w)[None, :]
+    keep = region.mask > 0
+    if left is not None:
+        keep &= xs >= cut_lines((h, w), left.column, left.slope)[:, None]
+    if right is not None:
+        keep &= xs < cut_lines((h, w), right.column, right.slope)[:, None]
+    if not keep.any():
+        return None
+    return region_from_crop(np.where(keep, region.mask, 0).astype(np.uint8), region.box[0], region.box[1], page_shape)
+
+
+def plausible(part: Region, height: float) -> bool:
+    """Whether a piece could be one digit: at least half as tall as one, neither a sliver nor surely several."""
+    _, _, w, h = part.box
+    return h >= 0.5 * height and MIN_WIDTH * height <= w <= CERTAINLY_SEVERAL * max(h, height)
+
+
+def pieces_of(region: Region, page: Page, height: float) -> Pieces:
+    """Every plausible piece between two of the region's candidate cuts, keyed by (left cut, right cut).
+
+    Cut 0 is the region's left edge and the last its right edge, so (0, last) is the whole region.
+    A shape narrower than SEVERAL digit heights is only cut in two, which keeps the model's batch small.
+    """
+    cuts: list[Cut | None] = [None, *candidate_cuts(region, height), None]
+    pieces = Pieces(len(cuts) - 1, {})
+    several = region.box[2] > SEVERAL * max(region.box[3], height)  # room for three digits or more: pieces between two cuts too
+    for i in range(len(cuts) - 1):
+        for j in range(i + 1, len(cuts)):
+            if not several and i > 0 and j < pieces.last:
+                continue
+            part = piece(region, cuts[i], cuts[j], page.mask.shape)
+            if part is not None and plausible(part, height):
+                pieces.parts[i, j] = part
+    return pieces
+
+
+def piece_cost(part: Region, sureness: float, height: float) -> float:
+    """The cost of reading a piece as one digit: how unsure the model is, a toll per digit, and one for a wide shape.
+
+    The toll per digit keeps a shape whole unless its pieces read clearly more surely
+    (the model reads most slices of a digit as something); the toll for width makes a
+    shape wider than a digit pay for staying whole.
+    """
+    too_wide = max(0.0, part.box[2] / max(part.box[3], height) - SPLIT_ASPECT)
+    return -float(np.log(max(sureness, 1e-6))) + WIDE_COST * too_wide + PIECE_COST
+
+
+def best_partition(
+    pieces: Pieces, sureness: dict[tuple[int, tuple[int, int]], float], index: int, whole: float, height: float
+) -> list[tuple[int, int]]:
+    """The cheapest way across region ``index`` from its left edge to its right through its pieces ([] if none).
+
+    Dynamic programming over the cuts, left to right: the segmentation a reader would pick
+    when the model has scored every candidate piece.
+    """
+    costs = {key: piece_cost(part, sureness.get((index, key), whole), height) for key, part in pieces.parts.items()}
+    best = np.full(pieces.last + 1, np.inf)
+    best[0] = 0.0
+    came_from = np.zeros(pieces.last + 1, int)
+    for (i, j), cost in sorted(costs.items(), key=lambda item: item[0][1]):
+        if best[i] + cost < best[j]:
+            best[j], came_from[j] = best[i] + cost, i
+    if not np.isfinite(best[-1]):
+        return []
+    path, j = [], pieces.last
+    while j > 0:
+        path.append((int(came_from[j]), j))
+        j = int(came_from[j])
+    return path[::-1]
+
+
+def may_hold_several(region: Region, sureness: float, height: float) -> bool:
+    """Whether a shape may be several digits: not read surely as one digit and wider than a 1, or far wider.
+
+    A 1 written into its neighbour leaves a shape no wider than many single digits ("71"),
+    so width alone does not pick the shapes to cut; the model's doubt about the whole does.
+    """
+    w, height = region.box[2], max(region.box[3], height)  # a tall digit is wide in proportion
+    return w > CERTAINLY_SEVERAL * height or (w > NARROWEST_PAIR * height and sureness < SURE_WHOLE)
+
+
+def split_regions(regions: list[Region], page: Page, classify: Classify, height: float) -> list[Region]:
+    """Each region, or the digits it holds: the partition into pieces that the model reads most surely.
+
+    Two model calls in all: the wholes first, then every candidate piece of the shapes
+    that may hold several digits (and of the sure ones that may hold a 1 beside a digit), in one batch.
+    """
+    if not regions:
+        return []
+    wholes = digit_like(classify(np.stack([glyph_of(r, page).image for r in regions])))
+    searched = {i: pieces_of(r, page, height) for i, r in enumerate(regions) if may_hold_several(r, wholes[i], height)}
+    keys = [(i, key) for i, pieces in searched.items() for key in pieces.parts if key != (0, pieces.last)]
+    sure = [i for i, r in enumerate(regions) if i not in searched and r.box[2] > NARROWEST_PAIR * height]
+    ones = {i: one_beside(regions[i], page, height) for i in sure}
+    parts = [searched[i].parts[key] for i, key in keys] + [part for i in ones for pair in ones[i] for part in pair]
+    outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_CLASSES + 1))
+    sureness = dict(zip(keys, digit_like(outputs[: len(keys)])))
+    start = len(keys)
+    digits = []
+    for i, region in enumerate(regions):
+        if i in searched:
+            path = best_partition(searched[i], sureness, i, wholes[i], height)
+            digits.extend([searched[i].parts[key] for key in path] if path else [region])
+        elif ones.get(i):
+            stop = start + 2 * len(ones[i])
+            digits.extend(surest_one_beside(ones[i], outputs[start:stop], height) or [region])
+            start = stop
+        else:
+            digits.append(region)
+    return digits
+
+
+def one_beside(region: Region, page: Page, height: float) -> list[tuple[Region, Region]]:
+    """Ways to cut a shape read surely as one digit into a 1 and the digit it was written into ("41", "18").
+
+    The model reads such a pair surely as its wider digit, so the geometry proposes them:
+    a cut that crosses one stroke, briefly (where the two touch), with a full-height
+    stroke on one side and a full-height shape on the other. The model then decides.
+    """
+    splits = []
+    for cut in candidate_cuts(region, height):
+        crossed = ink_crossed(region.mask, cut.column, cut.slope)
+        if strokes_crossed(crossed) > 1 or np.count_nonzero(crossed) > JOIN * height:
+            continue
+        left, right = piece(region, None, cut, page.mask.shape), piece(region, cut, None, page.mask.shape)
+        if left is None or right is None or min(left.box[3], right.box[3]) < BESIDE_HEIGHT * height:
+            continue
+        if is_stroke(left, height) != is_stroke(right, height):
+            splits.append((left, right))
+    return splits
+
+
+def is_stroke(part: Region, height: float) -> bool:
+    """A piece shaped like a 1: about as tall as a digit, a stroke wide."""
+    return part.box[3] >= ONE_HEIGHT * height and part.box[2] <= ONE_WIDTH * height
+
+
+def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, height: float) -> list[Region] | None:
+    """The split whose stroke reads as a 1 and other side as another digit, both surely (the surest of them); or None.
+
+    ``outputs`` are the model's outputs for the splits' pieces, two rows per split, in order.
+    """
+    labels, sure = outputs[:, :NUM_CLASSES].argmax(axis=1).reshape(-1, 2), digit_like(outputs).reshape(-1, 2)
+    best, chosen = 0.0, None
+    for (left, right), label, certainty in zip(splits, labels, sure):
+        one = 0 if is_stroke(left, height) else 1
+        if label[one] == 1 and label[1 - one] != 1 and certainty.min() >= ONE_SURE and certainty.min() > best:
+            best, chosen = float(certainty.min()), [left, right]
+    return chosen
 
 
 def glyph_of(region: Region, page: Page) -> Glyph:
@@ -159,7 +337,7 @@ def segment(page: Page, classify: Classify) -> list[Segment]:
     """The digits of a number, left to right, each with its glyph (at most MAX_DIGITS)."""
     regions = merge_pieces(candidate_regions(page), page.mask)
     height = float(np.median([r.box[3] for r in regions])) if regions else 0.0
-    digits = [part for region in regions for part in split_wide(region, page, classify, height)]
+    digits = split_regions(regions, page, classify, height)
     digits = sorted(digits, key=lambda r: r.box[0] + r.box[2] / 2)[:MAX_DIGITS]
     return [Segment(region, glyph_of(region, page)) for region in digits]
 

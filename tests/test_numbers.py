@@ -8,6 +8,11 @@ import pytest
 
 from mnist_demo import NoDigitFound, NumberReading
 from mnist_demo.data import load_samples
+from mnist_demo.images import load_image
+from mnist_demo.numbers import Pieces, best_partition, ink_crossed, segment
+from mnist_demo.page import read_page
+from mnist_demo.regions import Region
+from mnist_demo.steps import Steps
 from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch
 
 SAMPLES = load_samples()
@@ -92,3 +97,48 @@ def test_a_sloping_line_of_digits_of_different_heights_is_read(recognizer):
 def test_a_photographed_number_is_read(recognizer):
     image, _ = number_image(recognizer, "4096", [0.4, 0.3, 0.45], seed=3, photo=True)
     assert recognizer.read_number(image, source="upload").text == "4096"
+
+
+def test_a_partition_takes_the_surest_pieces_and_keeps_a_sure_whole():
+    def part(w: int) -> Region:
+        return Region((0, 0, w, 100), w * 100, 10.0, False, np.full((100, w), 255, np.uint8))
+
+    pieces = Pieces(2, {(0, 2): part(70), (0, 1): part(40), (1, 2): part(30)})
+    split = {(0, (0, 1)): 0.99, (0, (1, 2)): 0.99}
+    assert best_partition(pieces, split, 0, whole=0.4, height=100) == [(0, 1), (1, 2)]
+    assert best_partition(pieces, split, 0, whole=0.99, height=100) == [(0, 2)]
+    assert best_partition(Pieces(2, {(0, 1): part(40)}), split, 0, whole=0.4, height=100) == [], "no way across"
+
+
+def test_a_cut_leans_with_the_gap_between_slanted_digits():
+    mask = np.zeros((100, 80), np.uint8)
+    cv2.line(mask, (20, 99), (40, 0), 255, 5)  # two strokes leaning right, 20 pixels apart
+    cv2.line(mask, (40, 99), (60, 0), 255, 5)
+    assert not ink_crossed(mask, 40, -0.2).any(), "a cut along the lean passes between them"
+    assert ink_crossed(mask, 40, 0.0).any()
+
+
+def test_a_touching_pair_is_split_with_two_model_calls_at_most(recognizer):
+    calls = []
+
+    def counted(batch):
+        calls.append(len(batch))
+        return recognizer.probabilities(batch)
+
+    image, _ = number_image(recognizer, "1789", [0.35, -0.1, 0.35])
+    assert recognizer.read_number(image, source="sketch").text == "1789"
+    page = read_page(load_image(image), "sketch", steps=Steps(enabled=False))
+    segment(page, counted)
+    assert len(calls) <= 2, "segmentation batches its model calls"
+
+
+def test_a_one_written_into_its_neighbour_is_cut_off_but_a_four_keeps_its_stem(recognizer):
+    """The model reads "41" touching surely as a 4: a clean cut beside a full-height stroke is tried anyway."""
+    image = np.full((240, 360), 255, np.uint8)
+    cv2.line(image, (110, 40), (50, 140), 0, 14)  # the 4's slanted stroke
+    cv2.line(image, (140, 60), (140, 200), 0, 14)  # its stem
+    cv2.line(image, (50, 140), (165, 140), 0, 14)  # its bar
+    assert recognizer.read_number(image, source="upload").text == "4"
+    cv2.line(image, (165, 140), (190, 140), 0, 14)  # the bar runs on into a 1
+    cv2.line(image, (195, 40), (190, 200), 0, 14)
+    assert recognizer.read_number(image, source="upload").text == "41"
