@@ -1,4 +1,4 @@
-"""Accuracy on digits as people really hand them over: canvas sketches and photos of paper.
+"""Accuracy on digits as people really hand them over: canvas sketches, photos of paper, tight crops.
 
 Renders MNIST *test* digits (mnist_demo.synthetic) and compares, on the same images:
 the full pipeline, the pipeline with TTA, a naive baseline (resize the whole image
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mnist_demo import DigitRecognizer, NoDigitFound  # noqa: E402
 from mnist_demo.data import load_mnist  # noqa: E402
 from mnist_demo.pipeline import preprocess  # noqa: E402
-from mnist_demo.synthetic import naive_baseline, render_photo, render_sketch  # noqa: E402
+from mnist_demo.synthetic import naive_baseline, render_crop, render_photo, render_sketch  # noqa: E402
 
-SETS = {"canvas": ("sketch", render_sketch), "photo": ("upload", render_photo)}
+SETS = {"canvas": ("sketch", render_sketch), "photo": ("upload", render_photo), "crop": ("upload", render_crop)}
 
 
 def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np.ndarray, seed_base: int) -> dict:

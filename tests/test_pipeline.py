@@ -10,7 +10,7 @@ from mnist_demo import NoDigitFound, page
 from mnist_demo import glyph as G
 from mnist_demo import pipeline as P
 from mnist_demo import regions as R
-from mnist_demo.synthetic import digit_mask, render_non_digit
+from mnist_demo.synthetic import digit_mask, render_crop, render_non_digit
 from mnist_demo.verdict import Reason
 
 
@@ -613,3 +613,17 @@ def test_a_bold_digit_cropped_tight_is_not_busy():
     cv2.line(seven, (105, 6), (40, 111), 0, 12)
     assert Reason.BUSY not in P.preprocess(seven, "upload").reasons
     assert Reason.BUSY not in P.preprocess(cv2.resize(seven, (24, 24), interpolation=cv2.INTER_AREA), "upload").reasons
+
+
+def test_render_crop_makes_tight_crops_of_either_polarity(first_of_each_class):
+    """The robustness benchmark's crops: the digit fills the picture but for 0-12% margins; some light on dark."""
+    crops = [render_crop(first_of_each_class[i % 10], np.random.default_rng(i)) for i in range(40)]
+    dark_ground = 0
+    for crop in crops:
+        assert crop.dtype == np.uint8 and crop.ndim == 2
+        paper = np.median(np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]))
+        ink = crop < 128 if paper > 127 else crop > 127
+        ys, xs = np.nonzero(ink)
+        assert ys.min() <= 0.15 * crop.shape[0] and crop.shape[0] - ys.max() <= 0.15 * crop.shape[0] + 2
+        dark_ground += paper <= 127
+    assert 0 < dark_ground < len(crops) / 2
