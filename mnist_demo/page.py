@@ -278,6 +278,22 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return cv2.subtract(gray, background)
 
 
+def frame_ink_is_digit(gray: np.ndarray) -> bool:
+    """Whether the ink (ink-bright gray) at the frame is a digit the picture was cropped to.
+
+    Every shape that reaches the frame then spans nearly the whole picture, both ways; the
+    table or a shadow along an edge, or across a corner, does not.
+    """
+    small = downscaled(gray)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = ink.shape
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge = edge[edge > 0]
+    spans = (stats[edge, cv2.CC_STAT_WIDTH] >= 0.9 * w) & (stats[edge, cv2.CC_STAT_HEIGHT] >= 0.9 * h)
+    return bool(edge.size and spans.all())
+
+
 def uneven_lighting(gray: np.ndarray, spread: int = 12) -> bool:
     """Whether the frame shows uneven lighting: the table or a shadow along it (a tenth of the frame
     brighter than Otsu's level, in the ink-bright gray), or a background that varies by more than
@@ -412,8 +428,13 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     steps.add("ink made bright" if light else "gray", gray)
     # Flattening takes what is broad for background: in a small crop, or a bold digit filling its
     # frame, the digit's own strokes are that broad. Such a page is left as it is when its lighting is
-    # even along the frame (judged before CLAHE, which makes even paper uneven).
-    flatten = settings.flatten and scale <= 1.0 and (uneven_lighting(gray) or not broad_strokes(gray))
+    # even along the frame (judged before CLAHE, which makes even paper uneven), or when it is ink on
+    # paper cropped to the digit: the ink at its frame is then the digit, not the table.
+    flatten = (
+        settings.flatten
+        and scale <= 1.0
+        and (not broad_strokes(gray) or (uneven_lighting(gray) and not (paper and frame_ink_is_digit(gray))))
+    )
     if settings.clahe:
         gray = apply_clahe(gray)
         steps.add("CLAHE", gray)

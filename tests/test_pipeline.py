@@ -156,11 +156,25 @@ def test_a_bold_digit_cropped_tight_is_ink_on_paper(first_of_each_class, margin)
         image = bold_tight_crop(digit, 300, margin, pen=1)
         assert page.on_paper(image), f"a bold {label}, margin {margin}"
         assert page.is_light_background(image), f"a bold {label}, margin {margin}"
+        steps = [caption for caption, _ in P.preprocess(image, "upload", record_steps=True).steps]
+        # (This 5's flag is a stroke apart, and reaches the frame alone: such a picture is still flattened.)
+        flattened = "background flattened" in steps
+        assert not flattened or label == 5, f"a bold {label}, margin {margin}: its strokes were taken for background"
         if (
             margin >= 10
         ):  # a white digit drawn on black shows its ground all round (cropped tighter, it is taken for ink on paper)
             drawn = np.where(image < 128, 255, 0).astype(np.uint8)
             assert not page.is_light_background(drawn), f"a bold white {label} on black, margin {margin}"
+
+
+def test_ink_at_the_frame_is_the_digit_only_when_it_spans_the_picture(first_of_each_class):
+    seven = 255 - bold_tight_crop(first_of_each_class[7], 300, 0, pen=1)  # ink-bright, as the page stage sees it
+    assert page.frame_ink_is_digit(seven)
+    photo = np.zeros((480, 640), np.uint8)  # ink-bright paper, the table along the left edge, a digit in the middle
+    photo[:, :90] = 200
+    cv2.line(photo, (320, 150), (320, 330), 255, 12)
+    assert not page.frame_ink_is_digit(photo)
+    assert not page.frame_ink_is_digit(np.pad(seven, 20))  # nothing reaches the frame: no crop to speak of
 
 
 def test_a_dark_slate_on_a_light_table_is_chalk_on_a_board(digit_on_canvas):
