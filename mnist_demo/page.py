@@ -281,8 +281,8 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
 def frame_ink_is_digit(gray: np.ndarray) -> bool:
     """Whether the ink (ink-bright gray) at the frame is a digit the picture was cropped to.
 
-    Every shape that reaches the frame then spans nearly the whole picture, both ways; the
-    table or a shadow along an edge, or across a corner, does not.
+    Every shape that reaches the frame then spans nearly the whole picture, both ways, and is
+    as dark as ink; the table or a shadow along an edge, or across a corner, does neither.
     """
     small = downscaled(gray)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -291,7 +291,8 @@ def frame_ink_is_digit(gray: np.ndarray) -> bool:
     edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     edge = edge[edge > 0]
     spans = (stats[edge, cv2.CC_STAT_WIDTH] >= 0.9 * w) & (stats[edge, cv2.CC_STAT_HEIGHT] >= 0.9 * h)
-    return bool(edge.size and spans.all())
+    inky = [np.median(small[labels == label]) >= 0.7 * np.percentile(small, 99.9) for label in edge]
+    return bool(edge.size and spans.all() and all(inky))
 
 
 def uneven_lighting(gray: np.ndarray, spread: int = 12) -> bool:

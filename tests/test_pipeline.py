@@ -175,6 +175,10 @@ def test_ink_at_the_frame_is_the_digit_only_when_it_spans_the_picture(first_of_e
     cv2.line(photo, (320, 150), (320, 330), 255, 12)
     assert not page.frame_ink_is_digit(photo)
     assert not page.frame_ink_is_digit(np.pad(seven, 20))  # nothing reaches the frame: no crop to speak of
+    ys, xs = np.mgrid[0:480, 0:640].astype(np.float32)
+    shadow = cv2.GaussianBlur(10 + 70 * (ys / 480 - xs / 640 > -0.2).astype(np.float32), (0, 0), 15)  # from the bottom-left
+    cv2.line(shadow, (420, 150), (420, 200), 240, 4)
+    assert not page.frame_ink_is_digit(shadow.astype(np.uint8)), "a shadow spanning the picture is not ink"
 
 
 def test_a_dark_slate_on_a_light_table_is_chalk_on_a_board(digit_on_canvas):
