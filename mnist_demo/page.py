@@ -110,6 +110,7 @@ def clean_levels(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 
 def frame_of(small: np.ndarray) -> np.ndarray:
+    """The picture's outermost two pixels all round, as one array."""
     return np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
 
 
@@ -146,7 +147,8 @@ def on_dark_ground(gray: np.ndarray) -> bool:
 def is_light_background(gray: np.ndarray) -> bool:
     """True for dark ink on light paper, False for light chalk on a dark board.
 
-    Ink on evenly lit paper (``on_paper``) is recognized by its frame, however bold the digit.
+    Ink on evenly lit paper (``on_paper``), and light ink on a dark ground (``on_dark_ground``),
+    are recognized by their frame, however bold the digit.
     A drawing (a canvas, a digital image) has two levels, ink and background, and the background
     is the commoner one, however far a bold digit spreads to the edges.
     A plain background (a scan) shows at the frame
@@ -165,8 +167,7 @@ def is_light_background(gray: np.ndarray) -> bool:
     near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
     if light - dark >= 4 * MIN_CONTRAST and np.mean(near_dark | near_light) >= 0.9:
         return int(np.count_nonzero(near_light)) > int(np.count_nonzero(near_dark))
-    edges = (small[:2], small[-2:], small[:, :2], small[:, -2:])
-    frame = np.concatenate([edge.ravel() for edge in edges]).astype(np.float32)
+    frame = frame_of(small).astype(np.float32)
     level = float(np.median(frame))
     departure = small.astype(np.float32) - level
     # A plain frame whose level most of the image shares is the background; a bright one (paper: a
@@ -301,7 +302,7 @@ def uneven_lighting(gray: np.ndarray, spread: int = 12) -> bool:
     ``spread`` gray levels. A tight crop's frame is paper, crossed here and there by the digit.
     """
     small = downscaled(gray)
-    frame = np.concatenate([small[:2].ravel(), small[-2:].ravel(), small[:, :2].ravel(), small[:, -2:].ravel()])
+    frame = frame_of(small)
     level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     background = frame[frame <= level]
     if background.size < 0.9 * frame.size:  # the table, a shadow or the sheet's edge along the frame
