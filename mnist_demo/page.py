@@ -122,7 +122,11 @@ def on_paper(gray: np.ndarray) -> bool:
     A light-on-dark drawing shows its dark ground all round, and a dark slate on a light table
     is one solid sheet, not strokes.
     """
-    small, level, clean = clean_levels(gray)
+    return paper_frame(*clean_levels(gray))
+
+
+def paper_frame(small: np.ndarray, level: float, clean: float) -> bool:
+    """``on_paper`` for a picture already downscaled and measured by ``clean_levels``."""
     band = frame_of(small)
     paper = band[band > level]
     return bool(
@@ -140,7 +144,11 @@ def on_dark_ground(gray: np.ndarray) -> bool:
     a sheet of paper on a dark table shows the table all round too, but the paper is one solid sheet,
     and a photo is not two levels (its shadows split the paper in two).
     """
-    small, level, clean = clean_levels(gray)
+    return dark_ground(*clean_levels(gray))
+
+
+def dark_ground(small: np.ndarray, level: float, clean: float) -> bool:
+    """``on_dark_ground`` for a picture already downscaled and measured by ``clean_levels``."""
     return bool(clean >= 0.8 and np.mean(frame_of(small) <= level) >= 0.9 and not solid_sheet(small > level))
 
 
@@ -158,11 +166,11 @@ def is_light_background(gray: np.ndarray) -> bool:
     brighter or darker; squared, so that strong ink outweighs soft shadows.
     The outer eighth of a photo is left out: the table and the sheet's rim show there.
     """
-    if on_paper(gray):
+    small, level, clean = clean_levels(gray)
+    if paper_frame(small, level, clean):
         return True
-    if on_dark_ground(gray):
+    if dark_ground(small, level, clean):
         return False
-    small = downscaled(gray)
     dark, light = np.percentile(small, (1, 99))
     near_dark, near_light = np.abs(small - dark) <= 16, np.abs(small - light) <= 16
     if light - dark >= 4 * MIN_CONTRAST and np.mean(near_dark | near_light) >= 0.9:
@@ -424,8 +432,8 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
 
     gray = to_gray(image)
     # An enlarged small image is a crop or a scan: its frame is paper.
-    paper = scale <= 1.0 and on_paper(gray)
-    light = is_light_background_of_crop(gray) if scale > 1 else paper or is_light_background(gray)
+    as_given = gray
+    light = is_light_background_of_crop(gray) if scale > 1 else is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
     # Flattening takes what is broad for background: in a small crop, or a bold digit filling its
@@ -435,7 +443,7 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     flatten = (
         settings.flatten
         and scale <= 1.0
-        and (not broad_strokes(gray) or (uneven_lighting(gray) and not (paper and frame_ink_is_digit(gray))))
+        and (not broad_strokes(gray) or (uneven_lighting(gray) and not (on_paper(as_given) and frame_ink_is_digit(gray))))
     )
     if settings.clahe:
         gray = apply_clahe(gray)
