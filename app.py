@@ -582,7 +582,12 @@ SELECT_BRUSH_JS = """
       if (idle && brush.getAttribute('aria-pressed') !== 'true') brush.click();
     }
   };
-  if (!window.__brushWatch) { window.__brushWatch = setInterval(pick, 500); }
+  if (!window.__brushWatch) {
+    // At once when the editor changes (Clear resets it when the server answers), and every half second besides.
+    const changes = { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] };
+    new MutationObserver(pick).observe(document.body, changes);
+    window.__brushWatch = setInterval(pick, 500);
+  }
   pick();
 }
 """

@@ -111,6 +111,7 @@ def test_draw_clear_and_draw_again_reads_both(page):
     open_tab(page, "Upload")
     open_tab(page, "Draw")
     page.get_by_role("button", name="Clear").first.click()
+    expect(page.locator("#sketch-status")).not_to_contain_text("Predicted")  # as after the first Clear
     draw(page, ONE)
     recognize(page, 1)
     page.screenshot(path=str(ARTIFACTS / f"draw_{page.size_name}.png"), full_page=True)
