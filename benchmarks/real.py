@@ -1,6 +1,7 @@
 """Accuracy on real handwriting nobody here generated: USPS scans and UNIPEN stylus digits.
 
-For each set (and each UNIPEN writer site), with the same model:
+For each set (and each UNIPEN writer site), and for small digits as people upload them (the scans
+blown up, stylus digits shrunk), with the same model:
 - pipeline: ``DigitRecognizer.predict`` on the image as given (a refusal counts as wrong);
 - plain: the whole image squeezed into a 20x20 box, centred by mass;
 - textbook: the textbook MNIST recipe (crop to the ink, longer side 20, centred by mass).
@@ -21,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -57,6 +59,22 @@ def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, sourc
     }
 
 
+def resized(images: np.ndarray, factor: float, interpolation: int) -> np.ndarray:
+    return np.stack([cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation) for image in images])
+
+
+def low_resolution_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, np.ndarray]) -> list:
+    """Small digits as people upload them: scans blown up (pixels repeated, or smoothly), stylus digits shrunk."""
+    (usps_images, usps_labels), (unipen_images, unipen_labels) = usps, unipen
+    tiny = resized(unipen_images, 1 / 8, cv2.INTER_AREA)  # 14x14, the digit's longer side 10 px
+    return [
+        ("USPS blown up 10x, pixels repeated", resized(usps_images, 10, cv2.INTER_NEAREST), usps_labels),
+        ("USPS blown up 10x, smoothly", resized(usps_images, 10, cv2.INTER_LINEAR), usps_labels),
+        ("UNIPEN held-out, shrunk to 14x14", tiny, unipen_labels),
+        ("UNIPEN held-out, 14x14 blown up 8x, smoothly", resized(tiny, 8, cv2.INTER_CUBIC), unipen_labels),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=0, help="at most this many images per set (0 = all)")
@@ -77,6 +95,8 @@ def main() -> None:
     ):
         index = np.flatnonzero(chosen)[: args.n or None]
         sets.append((name, real["unipen_images"][index], real["unipen_labels"][index]))
+    held = np.flatnonzero(np.isin(writers, HELD_OUT_SITES))[: args.n or None]
+    sets += low_resolution_sets(sets[0][1:], (real["unipen_images"][held], real["unipen_labels"][held]))
     for site in sorted(set(writers), key=lambda s: -int((writers == s).sum())):
         index = np.flatnonzero(writers == site)[: args.n or None]
         mark = "held out" if site in HELD_OUT_SITES else "trained on"

@@ -1,6 +1,6 @@
 """The page stage: any picture of writing -> an ink-bright gray image and a binary mask of the ink.
 
-    alpha -> [background removal] -> gray -> polarity -> CLAHE -> denoise
+    [a small image blown up: back to its real size] -> alpha -> [background removal] -> gray -> polarity -> CLAHE -> denoise
     -> flatten background -> threshold with hysteresis (ruled lines erased) -> morphology
 
 Each function takes and returns arrays; ``read_page`` runs them with the
@@ -22,6 +22,11 @@ from .verdict import Reason
 
 WORK_SIDE = 640  # photos are processed at most this large: plenty for one digit, and fast
 MIN_SIDE = 128  # tiny images (an MNIST-sized upload) are enlarged to this first
+MAX_BLOWN_UP_SIDE = 1024  # larger pictures are not searched for being a small image blown up
+# A picture that shrinks to this side and back losing under SMOOTH_LOSS of its edges' contrast has no
+# finer detail: it is a small image enlarged smoothly (bilinear or bicubic).
+SMOOTH_SIDES = (96, 64, 48, 32, 24, 16, 12, 8)
+SMOOTH_LOSS = 0.12
 MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened background
 INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
 HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to this fraction of the ink level
@@ -61,11 +66,7 @@ class Page:
     input_shape: tuple[int, int]  # (height, width) of the image as given
     settings: Settings
     warnings: tuple[str, ...] = ()
-
-    @property
-    def low_resolution(self) -> bool:
-        """The input was enlarged to be worked on: it has no detail to spare."""
-        return self.scale > 1.0
+    low_resolution: bool = False  # a small image, or one blown up from a small image: no detail to spare
 
 
 # --- colour and polarity -------------------------------------------------------------------
@@ -248,6 +249,58 @@ def resize_to_work_size(image: np.ndarray) -> np.ndarray:
     return image if size == image.shape[1::-1] else cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
 
 
+def blocky_factor(gray: np.ndarray) -> float:
+    """How many times the picture was enlarged by repeating pixels (nearest neighbour); 1.0 if it was not.
+
+    In such a picture the gray level changes sharply only at the old pixels' borders, so the
+    rows and columns where it does are a whole old pixel apart, never side by side. In a photo,
+    a drawing or a smooth enlargement, every edge is a ramp whose changes sit side by side.
+    """
+    levels = gray.astype(np.int16)
+    factors = []
+    for axis in (0, 1):
+        change = np.abs(np.diff(levels, axis=axis)).max(axis=1 - axis)
+        where = np.flatnonzero(change > 0.3 * change.max()) if change.max() > 0 else ()
+        if len(where) < 4:
+            return 1.0
+        gaps = np.diff(where)
+        if np.mean(gaps == 1) > 0.1:
+            return 1.0
+        factors.append(gaps[gaps < 1.5 * gaps.min()].mean())  # one old pixel: k, or k and k+1 in turn
+    return float(min(factors))
+
+
+def smooth_at(gray: np.ndarray, side: int) -> bool:
+    """Whether the picture, shrunk to ``side`` (longer side) and enlarged back, keeps its edges."""
+    h, w = gray.shape
+    factor = max(h, w) / side
+    small = cv2.resize(gray, (max(1, round(w / factor)), max(1, round(h / factor))), interpolation=cv2.INTER_AREA)
+    levels = gray.astype(np.float32)
+    lost = np.abs(levels - cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)).mean()
+    edges = np.abs(np.diff(levels, axis=0)).mean() + np.abs(np.diff(levels, axis=1)).mean()
+    return bool(lost < SMOOTH_LOSS * edges)
+
+
+def detail_side(gray: np.ndarray) -> int | None:
+    """The longer side of the small image this picture was blown up from, or None for a picture with real detail.
+
+    People enlarge a small scan or an MNIST digit before they upload it, by repeating pixels or
+    smoothly. Worked on at its blown-up size, such a digit is binarized into staircases and broken
+    at the corners; at its real size it is read from its gray levels, as any small image is.
+    """
+    side = max(gray.shape)
+    if not 2 * min(SMOOTH_SIDES) <= side <= MAX_BLOWN_UP_SIDE:
+        return None
+    factor = blocky_factor(gray)
+    if factor >= 2:
+        small = round(side / factor)
+        return small if small < MIN_SIDE else None
+    sides = [s for s in SMOOTH_SIDES if 4 * s <= 3 * side]
+    if not smooth_at(gray, sides[0]):
+        return None
+    return next(s for s in reversed(sides) if smooth_at(gray, s))
+
+
 # --- enhancement and binarization ----------------------------------------------------------
 
 
@@ -414,10 +467,17 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
         raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
     settings = SETTINGS[source]
     input_shape = image.shape[:2]
+    steps = steps if steps is not None else Steps(enabled=False)
+    # A small image blown up is worked on at its real size, as a small image.
+    small = detail_side(to_gray(composite_alpha(image))) if max(input_shape) <= MAX_BLOWN_UP_SIDE else None
+    if small:
+        factor = max(input_shape) / small
+        size = (max(1, round(input_shape[1] / factor)), max(1, round(input_shape[0] / factor)))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    low_resolution = max(image.shape[:2]) < MIN_SIDE
     image = resize_to_work_size(image)
     scale = max(image.shape[:2]) / max(input_shape)
-    steps = steps if steps is not None else Steps(enabled=False)
-    steps.add("input", image)
+    steps.add(f"input (blown up from {size[0]}x{size[1]})" if small else "input", image)
     warnings: list[str] = []
     if remove_bg:
         removed, warning = remove_background(image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))
@@ -433,7 +493,7 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     gray = to_gray(image)
     # An enlarged small image is a crop or a scan: its frame is paper.
     as_given = gray
-    light = is_light_background_of_crop(gray) if scale > 1 else is_light_background(gray)
+    light = is_light_background_of_crop(gray) if low_resolution else is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
     # Flattening takes what is broad for background: in a small crop, or a bold digit filling its
@@ -442,7 +502,7 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     # paper cropped to the digit: the ink at its frame is then the digit, not the table.
     flatten = (
         settings.flatten
-        and scale <= 1.0
+        and not low_resolution
         and (not broad_strokes(gray) or (uneven_lighting(gray) and not (on_paper(as_given) and frame_ink_is_digit(gray))))
     )
     if settings.clahe:
@@ -460,10 +520,10 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     level = ink_level(gray)
     weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
-    if settings.remove_lines and scale <= 1.0:
+    if settings.remove_lines and not low_resolution:
         weak = remove_ruled_lines(weak)
     mask = hysteresis(binarize(gray, level), weak)
     steps.add("threshold", mask)
     mask = clean_mask(mask)
     steps.add("morphology", mask)
-    return Page(gray, mask, scale, input_shape, settings, tuple(warnings))
+    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution)

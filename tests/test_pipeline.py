@@ -10,7 +10,7 @@ from mnist_demo import NoDigitFound, page
 from mnist_demo import glyph as G
 from mnist_demo import pipeline as P
 from mnist_demo import regions as R
-from mnist_demo.synthetic import digit_mask, render_crop, render_non_digit
+from mnist_demo.synthetic import digit_mask, render_crop, render_non_digit, render_photo, render_sketch
 from mnist_demo.verdict import Reason
 
 
@@ -241,6 +241,55 @@ def test_resize_to_work_size_keeps_the_aspect_and_the_content(shape, expected):
     ys, xs = np.nonzero(bright)
     assert abs(ys.min() / expected[0] - 0.25) < 0.02 and abs(ys.max() / expected[0] - 0.5) < 0.02
     assert abs(xs.min() / expected[1] - 0.25) < 0.02 and abs(xs.max() / expected[1] - 0.5) < 0.02
+
+
+def small_scan(digit: np.ndarray, side: int = 16) -> np.ndarray:
+    """An MNIST digit as a small scan: dark on light, cropped to the ink, its longer side ``side`` pixels."""
+    ys, xs = np.nonzero(digit > 64)
+    crop = 255 - digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    scale = side / max(crop.shape)
+    small = cv2.resize(crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))), cv2.INTER_AREA)
+    scan = np.full((side, side), 255, np.uint8)
+    y, x = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
+    scan[y : y + small.shape[0], x : x + small.shape[1]] = small
+    return scan
+
+
+@pytest.mark.parametrize("label", range(10))
+@pytest.mark.parametrize(("factor", "side"), [(10, 16), (6.25, 16), (4, 28), (9, 12)])
+def test_detail_side_finds_a_scan_blown_up_by_repeating_pixels(first_of_each_class, label, factor, side):
+    blown_up = cv2.resize(
+        small_scan(first_of_each_class[label], side), None, fx=factor, fy=factor, interpolation=cv2.INTER_NEAREST
+    )
+    assert page.blocky_factor(blown_up) == pytest.approx(factor, rel=0.1)
+    assert abs(page.detail_side(blown_up) - side) <= 1
+
+
+@pytest.mark.parametrize("label", range(10))
+@pytest.mark.parametrize("interpolation", [cv2.INTER_LINEAR, cv2.INTER_CUBIC])
+def test_detail_side_finds_a_scan_blown_up_smoothly(first_of_each_class, label, interpolation):
+    blown_up = cv2.resize(small_scan(first_of_each_class[label]), None, fx=10, fy=10, interpolation=interpolation)
+    assert page.blocky_factor(blown_up) == 1.0
+    assert page.detail_side(blown_up) is not None and page.detail_side(blown_up) < page.MIN_SIDE
+
+
+@pytest.mark.parametrize("render", [render_sketch, render_photo, render_crop])
+def test_detail_side_leaves_pictures_with_real_detail_alone(first_of_each_class, render):
+    for label, digit in first_of_each_class.items():
+        picture = page.to_gray(page.composite_alpha(render(digit, np.random.default_rng(label))))
+        assert page.detail_side(picture) is None, label
+
+
+def test_a_blown_up_scan_is_read_at_its_real_size(first_of_each_class):
+    """Blown up by repeating pixels, a small scan gives the glyph the scan itself gives, not a binarized staircase."""
+    for label, digit in first_of_each_class.items():
+        scan = small_scan(digit)
+        blown_up = cv2.resize(scan, None, fx=10, fy=10, interpolation=cv2.INTER_NEAREST)
+        processed = P.preprocess(blown_up, "upload", record_steps=True)
+        assert np.abs(processed.digit - P.preprocess(scan, "upload").digit).mean() < 0.01, label
+        assert processed.steps[0][0] == "input (blown up from 16x16)"
+        x, y, w, h = processed.glyph.box  # in the input's pixels: the blown-up picture's
+        assert 10 * 14 <= max(w, h) <= 160, label
 
 
 # --- enhancement and binarization ----------------------------------------------------------
