@@ -11,7 +11,8 @@ whole when no partition reads better than the whole. The cuts lean with the
 writing, and the choice among 1, 2, 3... pieces is a small dynamic programme
 over the cuts, so a wide shape need not be cut in two and then again. A 1 written
 into its neighbour reads surely as that neighbour ("41" as a 4): such shapes are
-cut only where the geometry says a 1 stands beside a digit and the model agrees.
+cut only where the geometry says a 1 stands beside a digit and the model agrees;
+and a piece read as a 1 must be steep enough to be one, not a 1's flag cut free.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ JOIN = 0.4  # a cut between a 1 and its neighbour crosses one stroke, at most th
 ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide (times a digit's height) ...
 BESIDE_HEIGHT = 0.8  # ... beside a piece at least this tall
 ONE_SURE = 0.95  # both read at least this surely: a 1 and another digit
+CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``)
 
 Classify = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) glyph images -> (N, 11) model outputs
 
@@ -274,7 +276,8 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     ones = {i: one_beside(regions[i], page, height) for i in sure}
     parts = [searched[i].parts[key] for i, key in keys] + [part for i in ones for pair in ones[i] for part in pair]
     outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_CLASSES + 1))
-    sureness = dict(zip(keys, digit_like(outputs[: len(keys)])))
+    pieces = [searched[i].parts[key] for i, key in keys]
+    sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
     start = len(keys)
     digits = []
     for i, region in enumerate(regions):
@@ -288,6 +291,20 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
         else:
             digits.append(region)
     return digits
+
+
+def not_a_flag(outputs: np.ndarray, parts: list[Region]) -> np.ndarray:
+    """1.0 for each piece, 0.0 for a piece read as a 1 that lies too flat to be one.
+
+    Any stroke reads surely as a 1, so a cut that frees one needs another witness. The
+    lead-in of a 1 written "/|", or a slashed zero's slash, cut free, is a stroke 35-60
+    degrees from upright: wider than CUT_ONE_WIDTH of its height. One MNIST 1 in ten is that
+    wide, mostly by its own flag: touching a neighbour, such a 1 stays joined to it; a 1
+    written apart from its neighbours is never cut at all.
+    """
+    ones = outputs[:, :NUM_CLASSES].argmax(axis=1) == 1
+    flat = np.array([p.box[2] > CUT_ONE_WIDTH * p.box[3] for p in parts], bool)
+    return np.where(ones & flat, 0.0, 1.0)
 
 
 def one_beside(region: Region, page: Page, height: float) -> list[tuple[Region, Region]]:

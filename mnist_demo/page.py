@@ -254,7 +254,9 @@ def blocky_factor(gray: np.ndarray) -> float:
 
     In such a picture the gray level changes sharply only at the old pixels' borders, so the
     rows and columns where it does are a whole old pixel apart, never side by side. In a photo,
-    a drawing or a smooth enlargement, every edge is a ramp whose changes sit side by side.
+    a drawing or a smooth enlargement, every edge is a ramp whose changes sit side by side. A
+    hard-edged drawing has no ramps either, so the guess is checked: sampling the middle of
+    every old pixel and repeating it again must give the picture back.
     """
     levels = gray.astype(np.int16)
     factors = []
@@ -267,18 +269,23 @@ def blocky_factor(gray: np.ndarray) -> float:
         if np.mean(gaps == 1) > 0.1:
             return 1.0
         factors.append(gaps[gaps < 1.5 * gaps.min()].mean())  # one old pixel: k, or k and k+1 in turn
-    return float(min(factors))
+    factor = float(min(factors))
+    return factor if factor >= 2 and keeps_edges(gray, factor, cv2.INTER_LINEAR, cv2.INTER_NEAREST) else 1.0
+
+
+def keeps_edges(gray: np.ndarray, factor: float, down: int, up: int) -> bool:
+    """Whether the picture, shrunk ``factor`` times and enlarged back, loses under SMOOTH_LOSS of its edges' contrast."""
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(1, round(w / factor)), max(1, round(h / factor))), interpolation=down)
+    levels = gray.astype(np.float32)
+    lost = np.abs(levels - cv2.resize(small, (w, h), interpolation=up)).mean()
+    edges = np.abs(np.diff(levels, axis=0)).mean() + np.abs(np.diff(levels, axis=1)).mean()
+    return bool(lost < SMOOTH_LOSS * edges)
 
 
 def smooth_at(gray: np.ndarray, side: int) -> bool:
-    """Whether the picture, shrunk to ``side`` (longer side) and enlarged back, keeps its edges."""
-    h, w = gray.shape
-    factor = max(h, w) / side
-    small = cv2.resize(gray, (max(1, round(w / factor)), max(1, round(h / factor))), interpolation=cv2.INTER_AREA)
-    levels = gray.astype(np.float32)
-    lost = np.abs(levels - cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)).mean()
-    edges = np.abs(np.diff(levels, axis=0)).mean() + np.abs(np.diff(levels, axis=1)).mean()
-    return bool(lost < SMOOTH_LOSS * edges)
+    """Whether the picture, shrunk to ``side`` (longer side) and enlarged back smoothly, keeps its edges."""
+    return keeps_edges(gray, max(gray.shape) / side, cv2.INTER_AREA, cv2.INTER_LINEAR)
 
 
 def detail_side(gray: np.ndarray) -> int | None:
@@ -292,7 +299,7 @@ def detail_side(gray: np.ndarray) -> int | None:
     if not 2 * min(SMOOTH_SIDES) <= side <= MAX_BLOWN_UP_SIDE:
         return None
     factor = blocky_factor(gray)
-    if factor >= 2:
+    if factor > 1:
         small = round(side / factor)
         return small if small < MIN_SIDE else None
     sides = [s for s in SMOOTH_SIDES if 4 * s <= 3 * side]

@@ -142,3 +142,13 @@ def test_a_one_written_into_its_neighbour_is_cut_off_but_a_four_keeps_its_stem(r
     cv2.line(image, (165, 140), (190, 140), 0, 14)  # the bar runs on into a 1
     cv2.line(image, (195, 40), (190, 200), 0, 14)
     assert recognizer.read_number(image, source="upload").text == "41"
+
+
+def test_a_one_with_a_long_lead_in_stroke_stays_one_digit(recognizer):
+    """Any stroke reads surely as a 1, so the flag of a 1 written "/|" is not cut off as a 1 of its own."""
+    image = np.full((240, 420), 255, np.uint8)
+    cv2.line(image, (20, 170), (120, 40), 0, 12)  # the lead-in, nearly 40 degrees from upright
+    cv2.line(image, (120, 40), (120, 200), 0, 12)  # the stem
+    cv2.line(image, (220, 50), (330, 50), 0, 12)  # a 7 beside it
+    cv2.line(image, (330, 50), (260, 200), 0, 12)
+    assert recognizer.read_number(image, source="upload").text == "17"
