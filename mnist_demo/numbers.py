@@ -99,9 +99,12 @@ def candidate_regions(page: Page) -> list[Region]:
         regions = inner
     if not regions:
         return []
-    # Specks (dust, a pen's slip): far shorter and lighter than the digits around them.
-    height = float(np.median([r.box[3] for r in regions]))
-    area = float(np.median([r.area for r in regions]))
+    # Specks (dust, a pen's slip, the pieces of a margin that ruled lines cut): far shorter and
+    # lighter than the digits. The digits are the substantial shapes, however many specks there are.
+    biggest = max(r.area for r in regions)
+    digits = [r for r in regions if r.area >= 0.25 * biggest]
+    height = float(np.median([r.box[3] for r in digits]))
+    area = float(np.median([r.area for r in digits]))
     return [r for r in regions if r.box[3] >= 0.25 * height or r.area >= 0.1 * area]
 
 

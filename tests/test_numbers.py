@@ -152,3 +152,13 @@ def test_a_one_with_a_long_lead_in_stroke_stays_one_digit(recognizer):
     cv2.line(image, (220, 50), (330, 50), 0, 12)  # a 7 beside it
     cv2.line(image, (330, 50), (260, 200), 0, 12)
     assert recognizer.read_number(image, source="upload").text == "17"
+
+
+def test_the_pieces_of_a_margin_cut_by_ruled_lines_are_specks_however_many(recognizer):
+    """A margin crossed by ruled lines leaves a column of short dashes: more shapes than digits, but specks."""
+    image, _ = number_image(recognizer, "4", [])
+    image = np.array(image)
+    for y in range(10, image.shape[0] - 20, 28):  # a dashed margin down the left side
+        cv2.line(image, (12, y), (12, y + 12), (0, 0, 0, 255) if image.shape[-1] == 4 else 0, 3)
+    reading = recognizer.read_number(image, source="sketch")
+    assert reading.text == "4"
