@@ -64,15 +64,24 @@ def resized(images: np.ndarray, factor: float, interpolation: int) -> np.ndarray
 
 
 def low_resolution_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, np.ndarray]) -> list:
-    """Small digits as people upload them: scans blown up (pixels repeated, or smoothly), stylus digits shrunk."""
+    """Small digits as people upload them: scans blown up (pixels repeated, or smoothly), stylus digits shrunk
+    (as they are, and cropped to the ink and stretched to fill a square, as some scanners normalize digits)."""
     (usps_images, usps_labels), (unipen_images, unipen_labels) = usps, unipen
     tiny = resized(unipen_images, 1 / 8, cv2.INTER_AREA)  # 14x14, the digit's longer side 10 px
+    stretched = np.stack([cv2.resize(ink_box(image), (10, 10), interpolation=cv2.INTER_AREA) for image in unipen_images])
     return [
         ("USPS blown up 10x, pixels repeated", resized(usps_images, 10, cv2.INTER_NEAREST), usps_labels),
         ("USPS blown up 10x, smoothly", resized(usps_images, 10, cv2.INTER_LINEAR), usps_labels),
         ("UNIPEN held-out, shrunk to 14x14", tiny, unipen_labels),
         ("UNIPEN held-out, 14x14 blown up 8x, smoothly", resized(tiny, 8, cv2.INTER_CUBIC), unipen_labels),
+        ("UNIPEN held-out, cropped and stretched to fill 10x10", stretched, unipen_labels),
     ]
+
+
+def ink_box(image: np.ndarray) -> np.ndarray:
+    """A dark-on-light image cropped to its ink."""
+    ys, xs = np.nonzero(image < 128)
+    return image[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
 def main() -> None:

@@ -213,10 +213,15 @@ def is_light_background_of_crop(gray: np.ndarray) -> bool:
 
     Otsu's threshold splits ink from paper; the side that holds most of the outermost
     pixels is the paper. A tight crop of a bold digit may hold more ink than paper,
-    but the digit touches the frame only here and there.
+    but the digit touches the frame only here and there. A digit stretched to fill its box
+    (a scan's normalization) runs along the frame, but rarely into its corners: when three
+    corners of four agree, they show the paper.
     """
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     frame = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    light_corners = int(np.count_nonzero(gray[[0, 0, -1, -1], [0, -1, 0, -1]] > level))
+    if light_corners != 2:
+        return light_corners > 2
     return int(np.count_nonzero(frame > level)) * 2 > frame.size
 
 

@@ -714,3 +714,13 @@ def test_render_crop_makes_tight_crops_of_either_polarity(first_of_each_class):
         assert ys.min() <= 0.15 * crop.shape[0] and crop.shape[0] - ys.max() <= 0.15 * crop.shape[0] + 2
         dark_ground += paper <= 127
     assert 0 < dark_ground < len(crops) / 2
+
+
+@pytest.mark.parametrize("side", [8, 10, 16])
+def test_a_digit_stretched_to_fill_a_small_box_keeps_its_polarity(side):
+    """A scan's digit stretched to its box runs along the frame but leaves the corners: they show the paper."""
+    ring = np.full((160, 160), 255, np.uint8)
+    cv2.ellipse(ring, (80, 80), (72, 72), 0, 0, 360, 0, 32)  # a bold 0 touching all four sides
+    scan = cv2.resize(ring, (side, side), interpolation=cv2.INTER_AREA)
+    assert page.is_light_background_of_crop(scan)
+    assert not page.is_light_background_of_crop(255 - scan)
