@@ -301,7 +301,7 @@ def detail_side(gray: np.ndarray) -> int | None:
     at the corners; at its real size it is read from its gray levels, as any small image is.
     """
     side = max(gray.shape)
-    if not 2 * min(SMOOTH_SIDES) <= side <= MAX_BLOWN_UP_SIDE:
+    if min(gray.shape) < min(SMOOTH_SIDES) or not 2 * min(SMOOTH_SIDES) <= side <= MAX_BLOWN_UP_SIDE:
         return None
     factor = blocky_factor(gray)
     if factor > 1:

@@ -110,6 +110,9 @@ def test_draw_clear_and_draw_again_reads_both(page):
     recognize(page, 7)
     open_tab(page, "Upload")
     open_tab(page, "Draw")
+    # Back on its tab, the editor is drawn again and may send its drawing once more: let that answer
+    # land first, or it arrives after Clear and shows the 7 beside an empty canvas.
+    page.wait_for_timeout(1500)
     page.get_by_role("button", name="Clear").first.click()
     expect(page.locator("#sketch-status")).not_to_contain_text("Predicted")  # as after the first Clear
     draw(page, ONE)

@@ -724,3 +724,10 @@ def test_a_digit_stretched_to_fill_a_small_box_keeps_its_polarity(side):
     scan = cv2.resize(ring, (side, side), interpolation=cv2.INTER_AREA)
     assert page.is_light_background_of_crop(scan)
     assert not page.is_light_background_of_crop(255 - scan)
+
+
+@pytest.mark.parametrize("shape", [(1, 16), (16, 1), (2, 300), (7, 200), (8, 8)])
+def test_detail_side_of_a_sliver_is_none(shape):
+    """A picture a few pixels high has no rows to compare: it is not searched (a fuzzed 1x16 once crashed here)."""
+    for picture in (np.zeros(shape, np.uint8), np.random.default_rng(0).integers(0, 256, shape).astype(np.uint8)):
+        assert page.detail_side(picture) is None
