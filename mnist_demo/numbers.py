@@ -277,9 +277,9 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     keys = [(i, key) for i, pieces in searched.items() for key in pieces.parts if key != (0, pieces.last)]
     sure = [i for i, r in enumerate(regions) if i not in searched and r.box[2] > NARROWEST_PAIR * height]
     ones = {i: one_beside(regions[i], page, height) for i in sure}
-    parts = [searched[i].parts[key] for i, key in keys] + [part for i in ones for pair in ones[i] for part in pair]
-    outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_CLASSES + 1))
     pieces = [searched[i].parts[key] for i, key in keys]
+    parts = pieces + [part for i in ones for pair in ones[i] for part in pair]
+    outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_CLASSES + 1))
     sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
     start = len(keys)
     digits = []

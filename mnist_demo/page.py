@@ -278,10 +278,15 @@ def blocky_factor(gray: np.ndarray) -> float:
     return factor if factor >= 2 and keeps_edges(gray, factor, cv2.INTER_LINEAR, cv2.INTER_NEAREST) else 1.0
 
 
+def shrunk_size(shape: tuple[int, int], factor: float) -> tuple[int, int]:
+    """OpenCV's (width, height) for a picture of ``shape`` (height, width) shrunk ``factor`` times, at least a pixel."""
+    return max(1, round(shape[1] / factor)), max(1, round(shape[0] / factor))
+
+
 def keeps_edges(gray: np.ndarray, factor: float, down: int, up: int) -> bool:
     """Whether the picture, shrunk ``factor`` times and enlarged back, loses under SMOOTH_LOSS of its edges' contrast."""
     h, w = gray.shape
-    small = cv2.resize(gray, (max(1, round(w / factor)), max(1, round(h / factor))), interpolation=down)
+    small = cv2.resize(gray, shrunk_size((h, w), factor), interpolation=down)
     levels = gray.astype(np.float32)
     lost = np.abs(levels - cv2.resize(small, (w, h), interpolation=up)).mean()
     edges = np.abs(np.diff(levels, axis=0)).mean() + np.abs(np.diff(levels, axis=1)).mean()
@@ -308,9 +313,9 @@ def detail_side(gray: np.ndarray) -> int | None:
         small = round(side / factor)
         return small if small < MIN_SIDE else None
     sides = [s for s in SMOOTH_SIDES if 4 * s <= 3 * side]
-    if not smooth_at(gray, sides[0]):
+    if not smooth_at(gray, sides[0]):  # the largest first: a picture with real detail is done in one try
         return None
-    return next(s for s in reversed(sides) if smooth_at(gray, s))
+    return next((s for s in reversed(sides[1:]) if smooth_at(gray, s)), sides[0])
 
 
 # --- enhancement and binarization ----------------------------------------------------------
@@ -483,8 +488,7 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
     # A small image blown up is worked on at its real size, as a small image.
     small = detail_side(to_gray(composite_alpha(image))) if max(input_shape) <= MAX_BLOWN_UP_SIDE else None
     if small:
-        factor = max(input_shape) / small
-        size = (max(1, round(input_shape[1] / factor)), max(1, round(input_shape[0] / factor)))
+        size = shrunk_size(input_shape, max(input_shape) / small)
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     low_resolution = max(image.shape[:2]) < MIN_SIDE
     image = resize_to_work_size(image)
