@@ -5,6 +5,7 @@ here; the pipeline, the model and the inference are in the mnist_demo package.
 The same server answers `gradio_client` (the typed endpoints below) and MCP clients.
 """
 
+import hashlib
 import html
 import json
 import logging
@@ -215,6 +216,30 @@ def result_panel(tab: str):
     return label, gallery, badge, status
 
 
+def drawing_digest(editor: dict | None) -> str:
+    """A fingerprint of a canvas's drawing ("" for none)."""
+    composite = None if editor is None else editor.get("composite")
+    return "" if composite is None else hashlib.blake2b(np.ascontiguousarray(composite).tobytes(), digest_size=16).hexdigest()
+
+
+def on_new_drawing(handler, outputs: int, always: bool = False):
+    """``handler(editor, tta)`` for a canvas's events, skipped when the drawing is the one last answered.
+
+    The editor sends its drawing again, unchanged, when its tab is shown again; answered,
+    that late copy could land after a Clear and put the old answer back beside an empty canvas.
+    The last drawing answered is kept per visitor in a ``gr.State``, passed in and out as ``last``;
+    a button (``always``) answers whatever it is sent, and records it too.
+    """
+
+    def answer(editor: dict | None, tta: bool, last: str | None):
+        digest = drawing_digest(editor)
+        if digest == last and not always:
+            return *(gr.skip() for _ in range(outputs)), last
+        return *handler(editor, tta), digest
+
+    return answer
+
+
 def photo_tab(tab: str, make_image, handler, rembg_boxes: list, examples: list[str] | None = None) -> None:
     """The Webcam and Upload tabs: an image, TTA and background-removal toggles, the result panel."""
     with gr.Row():
@@ -395,17 +420,24 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     with gr.Column(elem_classes=["result"]):
                         sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
+                sketch_drawn = gr.State()
                 sketch.change(
-                    recognize_sketch,
-                    inputs,
-                    sketch_out,
+                    on_new_drawing(recognize_sketch, len(sketch_out)),
+                    [*inputs, sketch_drawn],
+                    [*sketch_out, sketch_drawn],
                     trigger_mode="always_last",
                     show_progress="hidden",
                     api_name="sketch_changed",
                     api_visibility="private",
                     concurrency_id="predict",
                 )
-                sketch_button.click(recognize_sketch, inputs, sketch_out, api_name="recognize_sketch", concurrency_id="predict")
+                sketch_button.click(
+                    on_new_drawing(recognize_sketch, len(sketch_out), always=True),
+                    [*inputs, sketch_drawn],
+                    [*sketch_out, sketch_drawn],
+                    api_name="recognize_sketch",
+                    concurrency_id="predict",
+                )
                 sketch_clear.add([sketch, *sketch_out])
                 sketch_clear.click(None, js=SELECT_BRUSH_JS)
 
@@ -489,10 +521,11 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                             label="Digits found", columns=1, height="auto", object_fit="contain", preview=False, format="png"
                         )
                 number_outputs = [number_text, number_gallery]
+                number_drawn = gr.State()
                 number_sketch.change(
-                    read_drawn_number,
-                    [number_sketch, number_tta],
-                    number_outputs,
+                    on_new_drawing(read_drawn_number, len(number_outputs)),
+                    [number_sketch, number_tta, number_drawn],
+                    [*number_outputs, number_drawn],
                     trigger_mode="always_last",
                     show_progress="hidden",
                     api_name="number_sketch_changed",
@@ -500,9 +533,9 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     concurrency_id="predict",
                 )
                 number_button.click(
-                    read_drawn_number,
-                    [number_sketch, number_tta],
-                    number_outputs,
+                    on_new_drawing(read_drawn_number, len(number_outputs), always=True),
+                    [number_sketch, number_tta, number_drawn],
+                    [*number_outputs, number_drawn],
                     api_name="read_drawn_number",
                     api_visibility="private",
                     concurrency_id="predict",

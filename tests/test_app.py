@@ -156,3 +156,27 @@ def test_read_number_returns_the_string_and_each_digit(client, tmp_path):
     assert [d["digit"] for d in result["digits"]] == [2, 0, 2, 6]
     assert all(len(d["box"]) == 4 and d["top3"][0]["digit"] == d["digit"] for d in result["digits"])
     assert 0 < result["confidence"] <= 1
+
+
+def test_a_canvas_sending_the_drawing_it_was_answered_for_again_is_not_answered_again():
+    """The editor re-sends its drawing when its tab is shown again: a late answer to it must not undo a Clear."""
+    import gradio as gr
+
+    from app import on_new_drawing
+
+    answered = []
+
+    def handler(editor, tta):
+        answered.append(int(editor["composite"].max()))
+        return "label", "status"
+
+    changed, button = on_new_drawing(handler, 2), on_new_drawing(handler, 2, always=True)
+    seven, cleared = {"composite": np.full((8, 8, 4), 7, np.uint8)}, {"composite": np.zeros((8, 8, 4), np.uint8)}
+    *outputs, last = changed(seven, False, None)
+    assert outputs == ["label", "status"] and answered == [7]
+    *outputs, again = changed(seven, False, last)
+    assert outputs == [gr.skip(), gr.skip()] and again == last and answered == [7]
+    *outputs, after_clear = changed(cleared, False, last)
+    assert outputs == ["label", "status"] and after_clear != last and answered == [7, 0]
+    *outputs, _ = button(cleared, False, after_clear)  # Recognize answers whatever it is sent
+    assert outputs == ["label", "status"] and answered == [7, 0, 0]

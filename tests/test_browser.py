@@ -111,9 +111,8 @@ def test_draw_clear_and_draw_again_reads_both(page):
     open_tab(page, "Upload")
     open_tab(page, "Draw")
     page.get_by_role("button", name="Clear").first.click()
-    # Known: after a tab switch, Clear may be followed by a stale "Predicted 7" (the editor sends its old
-    # drawing once more), so the status is not checked here; the canvas is, by the drawing that follows.
-    page.wait_for_timeout(1000)
+    # Shown again, the editor sends its old drawing once more: answered, it would put "Predicted 7" back after Clear.
+    expect(page.locator("#sketch-status")).not_to_contain_text("Predicted", timeout=10_000)
     draw(page, ONE)
     recognize(page, 1)
     page.screenshot(path=str(ARTIFACTS / f"draw_{page.size_name}.png"), full_page=True)
