@@ -13,6 +13,9 @@ over the cuts, so a wide shape need not be cut in two and then again. A 1 writte
 into its neighbour reads surely as that neighbour ("41" as a 4): such shapes are
 cut only where the geometry says a 1 stands beside a digit and the model agrees;
 and a piece read as a 1 must be steep enough to be one, not a 1's flag cut free.
+The other way round, two neighbouring shapes that overlap side by side (a 4 written
+as an L and a stroke) are read together too, and joined when the model reads the two
+as one digit more surely than as two.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide
 BESIDE_HEIGHT = 0.8  # ... beside a piece at least this tall
 ONE_SURE = 0.95  # both read at least this surely: a 1 and another digit
 CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``)
+JOIN_OVERLAP = 0.25  # neighbours side by side over this share of the narrower one may be the strokes of one digit ...
+JOIN_WIDTH, JOIN_HEIGHT = 1.0, 1.4  # ... if together no wider and taller than this times a digit's height
 
 Classify = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) glyph images -> (N, 11) model outputs
 
@@ -232,8 +237,10 @@ def piece_cost(part: Region, sureness: float, height: float) -> float:
 
 def best_partition(
     pieces: Pieces, sureness: dict[tuple[int, tuple[int, int]], float], index: int, whole: float, height: float
-) -> list[tuple[int, int]]:
-    """The cheapest way across region ``index`` from its left edge to its right through its pieces ([] if none).
+) -> tuple[list[tuple[int, int]], float]:
+    """The cheapest way across region ``index`` from its left edge to its right through its pieces, and its cost.
+
+    ``([], inf)`` when there is none.
 
     Dynamic programming over the cuts, left to right: the segmentation a reader would pick
     when the model has scored every candidate piece.
@@ -246,12 +253,12 @@ def best_partition(
         if best[i] + cost < best[j]:
             best[j], came_from[j] = best[i] + cost, i
     if not np.isfinite(best[-1]):
-        return []
+        return [], np.inf
     path, j = [], pieces.last
     while j > 0:
         path.append((int(came_from[j]), j))
         j = int(came_from[j])
-    return path[::-1]
+    return path[::-1], float(best[-1])
 
 
 def may_hold_several(region: Region, sureness: float, height: float) -> bool:
@@ -265,14 +272,17 @@ def may_hold_several(region: Region, sureness: float, height: float) -> bool:
 
 
 def split_regions(regions: list[Region], page: Page, classify: Classify, height: float) -> list[Region]:
-    """Each region, or the digits it holds: the partition into pieces that the model reads most surely.
+    """Each region, or the digits it holds, or two regions as one digit: the reading the model is surest of.
 
-    Two model calls in all: the wholes first, then every candidate piece of the shapes
-    that may hold several digits (and of the sure ones that may hold a 1 beside a digit), in one batch.
+    Two model calls in all: the wholes (and the pairs of neighbours that may be one digit)
+    first, then every candidate piece of the shapes that may hold several digits (and of
+    the sure ones that may hold a 1 beside a digit), in one batch.
     """
     if not regions:
         return []
-    wholes = digit_like(classify(np.stack([glyph_of(r, page).image for r in regions])))
+    pairs = {i: union(a, b, page.mask) for i, (a, b) in enumerate(zip(regions, regions[1:])) if strokes_of_one(a, b, height)}
+    first = digit_like(classify(np.stack([glyph_of(r, page).image for r in [*regions, *pairs.values()]])))
+    wholes, joined = first[: len(regions)], dict(zip(pairs, first[len(regions) :]))
     searched = {i: pieces_of(r, page, height) for i, r in enumerate(regions) if may_hold_several(r, wholes[i], height)}
     keys = [(i, key) for i, pieces in searched.items() for key in pieces.parts if key != (0, pieces.last)]
     sure = [i for i, r in enumerate(regions) if i not in searched and r.box[2] > NARROWEST_PAIR * height]
@@ -282,18 +292,61 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_CLASSES + 1))
     sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
     start = len(keys)
-    digits = []
+    readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)
     for i, region in enumerate(regions):
+        whole = piece_cost(region, wholes[i], height)
         if i in searched:
-            path = best_partition(searched[i], sureness, i, wholes[i], height)
-            digits.extend([searched[i].parts[key] for key in path] if path else [region])
+            path, _ = best_partition(searched[i], sureness, i, wholes[i], height)
+            cut = [searched[i].parts[key] for key in path] if path else [region]
+            readings.append((cut, whole if len(cut) == 1 else None))
         elif ones.get(i):
             stop = start + 2 * len(ones[i])
-            digits.extend(surest_one_beside(ones[i], outputs[start:stop], height) or [region])
+            cut = surest_one_beside(ones[i], outputs[start:stop], height)
+            readings.append((cut, None) if cut else ([region], whole))
             start = stop
         else:
-            digits.append(region)
-    return digits
+            readings.append(([region], whole))
+    costs = {i: piece_cost(pair, joined[i], height) for i, pair in pairs.items()}
+    return [digit for group in join_strokes(readings, pairs, costs) for digit in group]
+
+
+def strokes_of_one(a: Region, b: Region, height: float) -> bool:
+    """Whether two neighbouring shapes may be the strokes of one digit: side by side, together the size of one."""
+    overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
+    width = max(a.box[0] + a.box[2], b.box[0] + b.box[2]) - min(a.box[0], b.box[0])
+    tall = max(a.box[1] + a.box[3], b.box[1] + b.box[3]) - min(a.box[1], b.box[1])
+    return (
+        overlap >= JOIN_OVERLAP * min(a.box[2], b.box[2])
+        and width <= JOIN_WIDTH * max(tall, height)
+        and tall <= JOIN_HEIGHT * height
+    )
+
+
+def join_strokes(
+    readings: list[tuple[list[Region], float | None]], pairs: dict[int, Region], costs: dict[int, float]
+) -> list[list[Region]]:
+    """The regions' digits, with neighbours read whole joined where one digit reads more surely than two.
+
+    ``readings[i]`` is region i's digits and its cost read whole (None if it was cut);
+    ``pairs[i]`` joins regions i and i + 1, at ``costs[i]``. Dynamic programming left to
+    right, so a shape joins at most one neighbour, the one that pays best.
+    """
+    best = np.zeros(len(readings) + 1)
+    joins = np.zeros(len(readings) + 1, bool)
+    for k, (_, cost) in enumerate(readings, start=1):
+        best[k] = best[k - 1] + (cost or 0.0)
+        i = k - 2
+        if i in pairs and readings[i][1] is not None and cost is not None and best[i] + costs[i] < best[k]:
+            best[k], joins[k] = best[i] + costs[i], True
+    groups, k = [], len(readings)
+    while k > 0:
+        if joins[k]:
+            groups.append([pairs[k - 2]])
+            k -= 2
+        else:
+            groups.append(readings[k - 1][0])
+            k -= 1
+    return groups[::-1]
 
 
 def not_a_flag(outputs: np.ndarray, parts: list[Region]) -> np.ndarray:

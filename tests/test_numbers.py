@@ -9,7 +9,7 @@ import pytest
 from mnist_demo import NoDigitFound, NumberReading
 from mnist_demo.data import load_samples
 from mnist_demo.images import load_image
-from mnist_demo.numbers import Pieces, best_partition, ink_crossed, segment
+from mnist_demo.numbers import Pieces, best_partition, ink_crossed, join_strokes, segment
 from mnist_demo.page import read_page
 from mnist_demo.regions import Region
 from mnist_demo.steps import Steps
@@ -87,6 +87,28 @@ def test_a_seven_and_a_five_drawn_in_two_strokes_stay_one_digit_each(recognizer)
     assert reading.text == "75"
 
 
+def test_a_four_written_as_an_l_and_a_separate_stem_is_one_digit(recognizer):
+    """The two strokes of a 4 that do not meet overlap side by side: read together, they are the 4."""
+    image = np.full((240, 460), 255, np.uint8)
+    cv2.polylines(image, [np.array([(60, 40), (50, 130), (90, 130)])], False, 0, 14)  # the 4's L
+    cv2.line(image, (140, 60), (85, 205), 0, 14)  # its stem, leaning, apart from the L
+    cv2.line(image, (220, 50), (220, 205), 0, 14)  # a 1
+    cv2.ellipse(image, (330, 128), (50, 75), 0, 0, 360, 0, 14)  # a 0
+    assert recognizer.read_number(image, source="upload").text == "410"
+
+
+def test_neighbours_are_joined_only_when_one_digit_costs_less_and_neither_was_cut():
+    def region(x: int) -> Region:
+        return Region((x, 0, 10, 100), 1000, 10.0, False, np.full((100, 10), 255, np.uint8))
+
+    a, b, c, ab = region(0), region(5), region(40), region(0)
+    readings = [([a], 1.0), ([b], 1.0), ([c], 0.5)]
+    assert join_strokes(readings, {0: ab}, {0: 0.6}) == [[ab], [c]]
+    assert join_strokes(readings, {0: ab}, {0: 2.5}) == [[a], [b], [c]], "two digits read more surely than one"
+    cut = [([a], 1.0), ([b, b], None), ([c], 0.5)]
+    assert join_strokes(cut, {0: ab}, {0: 0.1}) == [[a], [b, b], [c]], "a shape already cut is not joined"
+
+
 def test_a_sloping_line_of_digits_of_different_heights_is_read(recognizer):
     rng = np.random.default_rng(5)
     digits = [ordinary(recognizer, d, 1) for d in (9, 0, 2, 1)]
@@ -105,9 +127,9 @@ def test_a_partition_takes_the_surest_pieces_and_keeps_a_sure_whole():
 
     pieces = Pieces(2, {(0, 2): part(70), (0, 1): part(40), (1, 2): part(30)})
     split = {(0, (0, 1)): 0.99, (0, (1, 2)): 0.99}
-    assert best_partition(pieces, split, 0, whole=0.4, height=100) == [(0, 1), (1, 2)]
-    assert best_partition(pieces, split, 0, whole=0.99, height=100) == [(0, 2)]
-    assert best_partition(Pieces(2, {(0, 1): part(40)}), split, 0, whole=0.4, height=100) == [], "no way across"
+    assert best_partition(pieces, split, 0, whole=0.4, height=100)[0] == [(0, 1), (1, 2)]
+    assert best_partition(pieces, split, 0, whole=0.99, height=100)[0] == [(0, 2)]
+    assert best_partition(Pieces(2, {(0, 1): part(40)}), split, 0, whole=0.4, height=100) == ([], np.inf), "no way across"
 
 
 def test_a_cut_leans_with_the_gap_between_slanted_digits():
