@@ -1,9 +1,14 @@
-"""The CNN: four convolution blocks (32, 64, 128, 256 filters) and a softmax over the ten digits and "not a digit".
+"""The CNN: four convolution blocks (32, 64, 128, 256 filters) and a softmax over the ten digits and two kinds of non-digit.
 
-The eleventh output, NOT_A_DIGIT, is trained on letters, symbols, scribbles and
-noise (outlier exposure): the model learns what a digit is not, which a
-ten-way softmax cannot say. Its logits pass through a fixed temperature
-(a ``Rescaling`` layer, set after training by calibration) before the softmax.
+Two extra outputs besides the digits. NOT_A_DIGIT is trained on letters, symbols,
+scribbles and noise (outlier exposure): the model learns what a digit is not, which
+a ten-way softmax cannot say. SEVERAL_DIGITS is trained on two digits written into
+each other: a number reader must cut such a shape, not read it as its wider digit.
+They are apart because they answer different questions: "is this a digit at all?"
+(the single-digit verdict) and "is this one digit?" (the number reader); one class
+for both taught the model to call real digits that look like a pair "not a digit".
+The logits pass through a fixed temperature (a ``Rescaling`` layer, set after
+training by calibration) before the softmax.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from keras import layers
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10  # the digits
-NOT_A_DIGIT = 10  # index of the extra output
-NUM_OUTPUTS = 11
+NOT_A_DIGIT = 10  # index of the output for "not a digit at all"
+SEVERAL_DIGITS = 11  # index of the output for "two or more digits in one shape"
+NUM_OUTPUTS = 12
 MAX_PARAMS = 400_000
 
 
@@ -33,10 +39,10 @@ def conv_block(x, filters: int, *, name: str, convs: int = 2, kernel: int = 3, p
 
 
 def build_model(dropout: float = 0.3, bn_momentum: float = 0.99, temperature: float = 1.0) -> keras.Model:
-    """Build the (uncompiled) classifier: 28x28x1 floats in [0, 1] -> 11 probabilities (10 digits, not a digit).
+    """Build the (uncompiled) classifier: 28x28x1 floats in [0, 1] -> 12 probabilities (10 digits, not a digit, several).
 
     28x28 -> block1 (32) -> pool 14x14 -> block2 (2 x 64) -> pool 7x7
-    -> block3 (2 x 128) -> block4 (256, 1x1) -> global average pooling -> dropout -> dense 11
+    -> block3 (2 x 128) -> block4 (256, 1x1) -> global average pooling -> dropout -> dense 12
     -> logits / temperature -> softmax.
 
     Blocks 2 and 3 have two 3x3 convolutions each: depth where the maps are small

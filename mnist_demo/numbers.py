@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from .glyph import Glyph, make_glyph
-from .model import NOT_A_DIGIT, NUM_CLASSES
+from .model import NUM_CLASSES, NUM_OUTPUTS
 from .page import Page
 from .regions import Region, find_regions, stroke_width
 
@@ -43,7 +43,7 @@ SEVERAL = 1.2  # a shape narrower than this times a digit's height is cut in two
 CUT_STEP = 0.1  # candidate cuts this share of a digit's height apart
 SLOPES = (-0.3, -0.15, 0.0, 0.15, 0.3)  # the leans a cut may take (x per row down): handwriting slants
 MIN_WIDTH = 0.1  # a piece narrower than this times a digit's height is a sliver, not a digit
-PIECE_COST = 0.45  # each digit read costs this much (in -log sureness): a cut must earn its piece
+PIECE_COST = 1.2  # each digit read costs this much (in -log sureness): a cut must earn its piece
 WIDE_COST = 1.0  # ... and a piece wider than SPLIT_ASPECT this much per digit height of excess width
 JOIN = 0.4  # a cut between a 1 and its neighbour crosses one stroke, at most this share of a digit's height of ink
 ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide (times a digit's height) ...
@@ -53,7 +53,7 @@ CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide
 JOIN_OVERLAP = 0.25  # neighbours side by side over this share of the narrower one may be the strokes of one digit ...
 JOIN_WIDTH, JOIN_HEIGHT = 1.0, 1.4  # ... if together no wider and taller than this times a digit's height
 
-Classify = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) glyph images -> (N, 11) model outputs
+Classify = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) glyph images -> (N, NUM_OUTPUTS) model outputs
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,12 @@ class Segment:
 
 
 def digit_like(outputs: np.ndarray) -> np.ndarray:
-    """How surely each output reads as one digit: top digit probability times the digit score."""
+    """How surely each output reads as one digit: the top digit's share of the digits, times the chance of one digit at all.
+
+    What is not one digit is every output past the ten: "not a digit" and "several digits".
+    """
     digits = outputs[:, :NUM_CLASSES]
-    score = 1.0 - outputs[:, NOT_A_DIGIT] if outputs.shape[1] > NUM_CLASSES else 1.0
+    score = 1.0 - outputs[:, NUM_CLASSES:].sum(axis=1)
     return digits.max(axis=1) / np.maximum(digits.sum(axis=1), 1e-12) * score
 
 
@@ -289,7 +292,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     ones = {i: one_beside(regions[i], page, height) for i in sure}
     pieces = [searched[i].parts[key] for i, key in keys]
     parts = pieces + [part for i in ones for pair in ones[i] for part in pair]
-    outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_CLASSES + 1))
+    outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_OUTPUTS))
     sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
     start = len(keys)
     readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)

@@ -173,7 +173,7 @@ class DigitRecognizer:
         return cls(model, origin)
 
     def probabilities(self, digits: np.ndarray) -> np.ndarray:
-        """The model's outputs for a stack of 28x28 float images, shape (N, 11), one model call."""
+        """The model's outputs for a stack of 28x28 float images, one model call: (N, 12), ten digits, not a digit, several."""
         x = np.asarray(digits, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
         return self.forward(x).astype(np.float64)
 

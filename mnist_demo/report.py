@@ -135,8 +135,10 @@ model-index:
 
 A small convolutional network that recognizes handwritten digits, trained for the
 mnist-demo app. Input: a 28x28x1 float image in [0, 1], white digit on black, centred
-by centre of mass in a 20x20 box as MNIST itself was made. Output: eleven calibrated
-softmax probabilities, the ten digits and "not a digit" (index 10).
+by centre of mass in a 20x20 box as MNIST itself was made. Output: twelve calibrated
+softmax probabilities: the ten digits, "not a digit" (index 10: letters, symbols,
+scribbles, noise) and "several digits" (index 11: two digits written into each other,
+which a number reader must cut apart).
 
 | | |
 |---|---|

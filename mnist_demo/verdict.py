@@ -12,7 +12,7 @@ from enum import Enum
 
 import numpy as np
 
-from .model import NOT_A_DIGIT, NUM_CLASSES
+from .model import NOT_A_DIGIT, NUM_CLASSES, SEVERAL_DIGITS
 
 # digit_score below this is "not a digit". Chosen with `benchmarks/not_a_digit.py --sweep`: at 0.4,
 # 0.93% of real digits (MNIST test, USPS, UNIPEN held-out writers) and 0% of MNIST test are flagged,
@@ -32,6 +32,7 @@ class Reason(str, Enum):
     CUT_OFF = "cut_off"
     TOUCHES_EDGE = "touches_edge"
     SEVERAL_SHAPES = "several_shapes"
+    SEVERAL_DIGITS = "several_digits"
     NOT_A_DIGIT = "not_a_digit"
     BACKGROUND_REMOVAL_UNAVAILABLE = "background_removal_unavailable"
 
@@ -50,6 +51,7 @@ MESSAGES = {
     Reason.CUT_OFF: "The shape runs off the edge of the picture: if it is the table or a shadow, crop closer to the digit.",
     Reason.TOUCHES_EDGE: "The digit touches the edge of the image: if part of it is cut off, the answer may be wrong.",
     Reason.SEVERAL_SHAPES: "There seem to be several separate shapes: only the largest was read.",
+    Reason.SEVERAL_DIGITS: "This looks like more than one digit: the Number tab reads whole numbers.",
     Reason.NOT_A_DIGIT: "This doesn't look like a digit: the best guess is shown, greyed out.",
     Reason.BACKGROUND_REMOVAL_UNAVAILABLE: "Background removal is unavailable; the image was processed without it.",
 }
@@ -76,12 +78,13 @@ class Verdict:
 
 
 def decide(outputs: np.ndarray, evidence: tuple[Reason, ...] = ()) -> Verdict:
-    """One verdict from the model's 11 outputs (10 digits, not a digit) and the pipeline's reasons.
+    """One verdict from the model's outputs (10 digits, not a digit, several digits) and the pipeline's reasons.
 
     The label is the likeliest digit; its probabilities are renormalized over the ten
     digits, so they say "which digit, if it is one". ``digit_score`` is the model's
     probability that it is a digit at all; a shape the pipeline found disqualifying
-    scores at most half of that.
+    scores at most half of that. A shape read as several digits is still a digit (one
+    of them is the label), with a warning that points to the number reader.
     """
     outputs = np.asarray(outputs, np.float64)
     digits = outputs[:NUM_CLASSES]
@@ -92,5 +95,6 @@ def decide(outputs: np.ndarray, evidence: tuple[Reason, ...] = ()) -> Verdict:
     if disqualified:
         digit_score *= 0.5
     is_digit = digit_score >= DIGIT_THRESHOLD and not disqualified
-    reasons = tuple(evidence) + (() if is_digit else (Reason.NOT_A_DIGIT,))
+    several = len(outputs) > SEVERAL_DIGITS and outputs[SEVERAL_DIGITS] >= 0.5
+    reasons = tuple(evidence) + ((Reason.SEVERAL_DIGITS,) if several else ()) + (() if is_digit else (Reason.NOT_A_DIGIT,))
     return Verdict(int(np.argmax(probabilities)), probabilities, float(np.clip(digit_score, 0.0, 1.0)), is_digit, reasons)

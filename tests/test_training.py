@@ -30,3 +30,22 @@ def test_short_training_run_learns_and_writes_its_report(tmp_path):
         assert (tmp_path / name).stat().st_size > 0, name
     card = (tmp_path / "README.md").read_text()
     assert card.startswith("---\nlibrary_name: keras") and "- mnist" in card
+
+
+def test_digit_pairs_are_two_digits_in_one_glyph_as_the_number_reader_sees_them():
+    import numpy as np
+
+    from mnist_demo.data import load_samples
+    from train import digit_pairs
+
+    images, _, _ = load_samples()
+    pairs = digit_pairs(images, 60, np.random.default_rng(0))
+    assert pairs.shape == (60, 28, 28) and pairs.dtype == np.uint8
+    assert np.array_equal(pairs, digit_pairs(images, 60, np.random.default_rng(0))), "not reproducible from its seed"
+    boxes = []
+    for pair in pairs:
+        ys, xs = np.nonzero(pair > 76)
+        boxes.append((xs.max() - xs.min() + 1, ys.max() - ys.min() + 1))
+    widths, heights = np.array(boxes).T
+    assert np.all(np.maximum(widths, heights) >= 18), "the longer side fills MNIST's 20-pixel box"
+    assert np.mean(widths > heights) > 0.8, "two digits side by side are wider than tall (but for two 1s)"

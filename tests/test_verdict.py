@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mnist_demo.model import NOT_A_DIGIT, NUM_OUTPUTS
+from mnist_demo.model import NOT_A_DIGIT, NUM_CLASSES, NUM_OUTPUTS, SEVERAL_DIGITS
 from mnist_demo.verdict import DIGIT_THRESHOLD, DISQUALIFYING, MESSAGES, Reason, decide
 
 
-def outputs(digit: int, p_digit: float, p_not: float) -> np.ndarray:
-    out = np.full(NUM_OUTPUTS, (1 - p_digit - p_not) / (NUM_OUTPUTS - 2))
-    out[digit], out[NOT_A_DIGIT] = p_digit, p_not
+def outputs(digit: int, p_digit: float, p_not: float, p_several: float = 0.0) -> np.ndarray:
+    out = np.zeros(NUM_OUTPUTS)
+    out[:NUM_CLASSES] = (1 - p_digit - p_not - p_several) / (NUM_CLASSES - 1)
+    out[digit], out[NOT_A_DIGIT], out[SEVERAL_DIGITS] = p_digit, p_not, p_several
     return out
 
 
@@ -53,3 +54,11 @@ def test_a_warning_is_kept_but_does_not_overrule_the_model(reason):
 def test_a_ten_output_model_is_read_as_always_a_digit():
     verdict = decide(np.eye(10)[4] * 0.9 + 0.01)
     assert verdict.label == 4 and verdict.is_digit and verdict.digit_score == 1.0
+
+
+def test_two_digits_in_one_shape_stay_a_digit_with_a_pointer_to_the_number_reader():
+    verdict = decide(outputs(4, 0.25, 0.05, p_several=0.7))
+    assert verdict.is_digit and verdict.label == 4 and verdict.digit_score == pytest.approx(0.95)
+    assert verdict.reasons == (Reason.SEVERAL_DIGITS,) and "Number tab" in Reason.SEVERAL_DIGITS.message
+    assert decide(outputs(4, 0.6, 0.05, p_several=0.35)).reasons == (), "a likelier single digit needs no warning"
+    assert decide(outputs(4, 0.25, 0.05, p_several=0.7)[:SEVERAL_DIGITS]).reasons == (), "an 11-output model has no such class"
