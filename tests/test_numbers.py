@@ -184,3 +184,13 @@ def test_the_pieces_of_a_margin_cut_by_ruled_lines_are_specks_however_many(recog
         cv2.line(image, (12, y), (12, y + 12), (0, 0, 0, 255) if image.shape[-1] == 4 else 0, 3)
     reading = recognizer.read_number(image, source="sketch")
     assert reading.text == "4"
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_digits_written_into_each_other_on_the_digit_canvas_point_to_the_number_reader(recognizer, seed):
+    from mnist_demo.verdict import Reason
+
+    pair, _ = number_image(recognizer, "42", [-0.1], seed=seed)
+    assert Reason.SEVERAL_DIGITS in recognizer.predict(pair, source="sketch").reasons
+    single, _ = number_image(recognizer, "4", [], seed=seed)
+    assert Reason.SEVERAL_DIGITS not in recognizer.predict(single, source="sketch").reasons
