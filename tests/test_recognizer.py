@@ -69,7 +69,7 @@ def rgba_layer(mask: np.ndarray, colour: int) -> np.ndarray:
 def test_recognizer_loads_and_reports_its_origin(recognizer, model_path):
     assert isinstance(recognizer, DigitRecognizer)
     assert str(model_path) in recognizer.origin
-    assert recognizer.model.output_shape[-1] == NUM_OUTPUTS  # ten digits and "not a digit"
+    assert recognizer.model.output_shape[-1] == NUM_OUTPUTS  # ten digits, "not a digit" and "several digits"
 
 
 def test_source_mnist_gives_the_models_own_probabilities(recognizer, mnist_test):
