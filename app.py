@@ -216,9 +216,14 @@ def result_panel(tab: str):
     return label, gallery, badge, status
 
 
+def drawing(editor: dict | None) -> np.ndarray | None:
+    """What a canvas editor sends, flattened to one image (None before anything is drawn)."""
+    return None if editor is None else editor.get("composite")
+
+
 def drawing_digest(editor: dict | None) -> str:
     """A fingerprint of a canvas's drawing ("" for none)."""
-    composite = None if editor is None else editor.get("composite")
+    composite = drawing(editor)
     return "" if composite is None else hashlib.blake2b(np.ascontiguousarray(composite).tobytes(), digest_size=16).hexdigest()
 
 
@@ -353,7 +358,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
 
     def read_drawn_number(editor: dict | None, tta: bool):
         """The Number tab's answer for the wide canvas."""
-        composite = None if editor is None else editor.get("composite")
+        composite = drawing(editor)
         if composite is None or not np.asarray(composite).any():
             return "<p>Write a number on the canvas.</p>", []
         return read_number_outputs(recognizer, composite, "sketch", tta)
@@ -364,7 +369,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
 
     def recognize_sketch(editor: dict | None, tta: bool):
         """The Draw tab's answer for the web page (top-3, step images, badge HTML, status); programs should call predict."""
-        composite = None if editor is None else editor.get("composite")
+        composite = drawing(editor)
         if composite is None or not np.asarray(composite).any():
             return show_problem("Draw a digit on the canvas.")
         return recognize(recognizer, composite, "sketch", tta)

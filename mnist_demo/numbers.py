@@ -240,10 +240,8 @@ def piece_cost(part: Region, sureness: float, height: float) -> float:
 
 def best_partition(
     pieces: Pieces, sureness: dict[tuple[int, tuple[int, int]], float], index: int, whole: float, height: float
-) -> tuple[list[tuple[int, int]], float]:
-    """The cheapest way across region ``index`` from its left edge to its right through its pieces, and its cost.
-
-    ``([], inf)`` when there is none.
+) -> list[tuple[int, int]]:
+    """The cheapest way across region ``index`` from its left edge to its right through its pieces ([] if none).
 
     Dynamic programming over the cuts, left to right: the segmentation a reader would pick
     when the model has scored every candidate piece.
@@ -256,12 +254,12 @@ def best_partition(
         if best[i] + cost < best[j]:
             best[j], came_from[j] = best[i] + cost, i
     if not np.isfinite(best[-1]):
-        return [], np.inf
+        return []
     path, j = [], pieces.last
     while j > 0:
         path.append((int(came_from[j]), j))
         j = int(came_from[j])
-    return path[::-1], float(best[-1])
+    return path[::-1]
 
 
 def may_hold_several(region: Region, sureness: float, height: float) -> bool:
@@ -299,7 +297,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     for i, region in enumerate(regions):
         whole = piece_cost(region, wholes[i], height)
         if i in searched:
-            path, _ = best_partition(searched[i], sureness, i, wholes[i], height)
+            path = best_partition(searched[i], sureness, i, wholes[i], height)
             cut = [searched[i].parts[key] for key in path] if path else [region]
             readings.append((cut, whole if len(cut) == 1 else None))
         elif ones.get(i):

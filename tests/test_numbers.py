@@ -127,9 +127,9 @@ def test_a_partition_takes_the_surest_pieces_and_keeps_a_sure_whole():
 
     pieces = Pieces(2, {(0, 2): part(70), (0, 1): part(40), (1, 2): part(30)})
     split = {(0, (0, 1)): 0.99, (0, (1, 2)): 0.99}
-    assert best_partition(pieces, split, 0, whole=0.1, height=100)[0] == [(0, 1), (1, 2)], "a pair read as one digit"
-    assert best_partition(pieces, split, 0, whole=0.5, height=100)[0] == [(0, 2)], "a cut must earn its piece"
-    assert best_partition(Pieces(2, {(0, 1): part(40)}), split, 0, whole=0.4, height=100) == ([], np.inf), "no way across"
+    assert best_partition(pieces, split, 0, whole=0.1, height=100) == [(0, 1), (1, 2)], "a pair read as one digit"
+    assert best_partition(pieces, split, 0, whole=0.5, height=100) == [(0, 2)], "a cut must earn its piece"
+    assert best_partition(Pieces(2, {(0, 1): part(40)}), split, 0, whole=0.4, height=100) == [], "no way across"
 
 
 def test_a_cut_leans_with_the_gap_between_slanted_digits():
