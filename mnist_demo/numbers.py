@@ -34,6 +34,8 @@ from .regions import Region, find_regions, stroke_width
 MAX_DIGITS = 12
 MERGE_OVERLAP = 0.5  # shapes overlapping horizontally by this share of the narrower one ...
 MERGE_SMALLER = 0.65  # ... are one digit if one is much shorter (a 5's flag, a 7's bar) or they hardly overlap vertically
+ON_LINE = 1.0  # a shape wholly further than this times a digit's height from the line of writing (its centres) is not in it
+STROKE = 3.0  # a shape this many times longer than thick is one straight stroke: a 1, never two digits
 FRAGMENT_HEIGHT = 0.4  # shapes shorter than this share of a digit's height are pieces of a neighbour
 SPLIT_ASPECT = 0.8  # a piece wider than this times a digit's height pays for its width (WIDE_COST) ...
 CERTAINLY_SEVERAL = 1.7  # ... and one wider than this is surely several digits
@@ -113,7 +115,25 @@ def candidate_regions(page: Page) -> list[Region]:
     digits = [r for r in regions if r.area >= 0.25 * biggest]
     height = float(np.median([r.box[3] for r in digits]))
     area = float(np.median([r.area for r in digits]))
-    return [r for r in regions if r.box[3] >= 0.25 * height or r.area >= 0.1 * area]
+    line = line_of_writing(digits)
+    return [r for r in regions if (r.box[3] >= 0.25 * height or r.area >= 0.1 * area) and on_line(r, line, height)]
+
+
+def line_of_writing(digits: list[Region]) -> tuple[float, float]:
+    """The line the digits' centres lie on, y = a + b x: Theil-Sen, so a stray shape cannot tilt it."""
+    xs = np.array([r.box[0] + r.box[2] / 2 for r in digits])
+    ys = np.array([r.box[1] + r.box[3] / 2 for r in digits])
+    i, j = np.triu_indices(len(digits), k=1)
+    apart = xs[j] != xs[i]
+    slope = float(np.median((ys[j] - ys[i])[apart] / (xs[j] - xs[i])[apart])) if apart.any() else 0.0
+    return float(np.median(ys - slope * xs)), slope
+
+
+def on_line(region: Region, line: tuple[float, float], height: float) -> bool:
+    """Whether a shape reaches the band of writing around ``line``: what lies wholly above or below it is not in the number."""
+    x, y, w, h = region.box
+    centre = line[0] + line[1] * (x + w / 2)
+    return y <= centre + ON_LINE * height and y + h >= centre - ON_LINE * height
 
 
 def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
@@ -141,6 +161,16 @@ def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
                 changed = True
                 break
     return regions
+
+
+def is_straight_stroke(region: Region) -> bool:
+    """Whether a shape is one straight stroke, however it leans: STROKE times longer (along its axis) than thick."""
+    ys, xs = np.nonzero(region.mask)
+    points = np.column_stack([xs, ys]).astype(np.float32)
+    vx, vy, cx, cy = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    along = (points - [cx, cy]) @ np.array([vx, vy])
+    across = (points - [cx, cy]) @ np.array([-vy, vx])
+    return float(np.ptp(along)) + 1 >= STROKE * (float(np.ptp(across)) + 1)
 
 
 def cut_lines(shape: tuple[int, int], column: float, slope: float) -> np.ndarray:
@@ -284,9 +314,15 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     pairs = {i: union(a, b, page.mask) for i, (a, b) in enumerate(zip(regions, regions[1:])) if strokes_of_one(a, b, height)}
     first = digit_like(classify(np.stack([glyph_of(r, page).image for r in [*regions, *pairs.values()]])))
     wholes, joined = first[: len(regions)], dict(zip(pairs, first[len(regions) :]))
-    searched = {i: pieces_of(r, page, height) for i, r in enumerate(regions) if may_hold_several(r, wholes[i], height)}
+    # One straight stroke is never two digits, however it leans: a slanted 1 is as wide as a pair.
+    straight = {i for i, r in enumerate(regions) if is_straight_stroke(r)}
+    searched = {
+        i: pieces_of(r, page, height)
+        for i, r in enumerate(regions)
+        if i not in straight and may_hold_several(r, wholes[i], height)
+    }
     keys = [(i, key) for i, pieces in searched.items() for key in pieces.parts if key != (0, pieces.last)]
-    sure = [i for i, r in enumerate(regions) if i not in searched and r.box[2] > NARROWEST_PAIR * height]
+    sure = [i for i, r in enumerate(regions) if i not in searched and i not in straight and r.box[2] > NARROWEST_PAIR * height]
     ones = {i: one_beside(regions[i], page, height) for i in sure}
     pieces = [searched[i].parts[key] for i, key in keys]
     parts = pieces + [part for i in ones for pair in ones[i] for part in pair]

@@ -33,6 +33,7 @@ HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to
 # A clean picture whose frame is this much bright paper is dark ink on paper, however much of the frame
 # a bold digit cropped tight covers: a light-on-dark drawing shows its dark ground all round.
 PAPER_FRAME = 0.35
+LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
 
@@ -431,6 +432,54 @@ def hysteresis(strong: np.ndarray, weak: np.ndarray, reach: int = 4) -> np.ndarr
     return grown
 
 
+def along(mask: np.ndarray, ends: tuple[tuple[int, int], tuple[int, int]]) -> np.ndarray:
+    """Whether ``mask`` has ink at each pixel step on the straight line between ``ends``."""
+    (x0, y0), (x1, y1) = ends
+    n = max(abs(x1 - x0), abs(y1 - y0)) + 1
+    xs = np.linspace(x0, x1, n).round().astype(int)
+    ys = np.linspace(y0, y1, n).round().astype(int)
+    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
+    return np.where(inside, mask[ys.clip(0, mask.shape[0] - 1), xs.clip(0, mask.shape[1] - 1)] > 0, False)
+
+
+def edge_to_edge(segment: np.ndarray, shape: tuple[int, int], horizontal: bool) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The end points of ``segment`` (x0, y0, x1, y1) drawn on across the whole image."""
+    x0, y0, x1, y1 = (float(v) for v in segment)
+    h, w = shape
+    if horizontal:
+        slope = (y1 - y0) / (x1 - x0)
+        return (0, round(y0 - slope * x0)), (w - 1, round(y0 + slope * (w - 1 - x0)))
+    slope = (x1 - x0) / (y1 - y0)
+    return (round(x0 - slope * y0), 0), (round(x0 + slope * (h - 1 - y0)), h - 1)
+
+
+def ruled_lines(mask: np.ndarray, thin: np.ndarray) -> list[tuple[tuple[tuple[int, int], tuple[int, int]], bool]]:
+    """The ruled lines on the page ``mask``, as (end points edge to edge, horizontal?) pairs.
+
+    A probabilistic Hough transform finds straight runs of ``thin`` ink, leaning (a photo taken
+    at an angle) or broken where strokes cross them. Drawn on across the image, a ruling has ink
+    (its own, or the strokes it runs under) along nearly all of it: horizontal ones along three
+    quarters of the width (less the table a photo shows at its sides), a vertical margin along
+    almost the whole height (a tall, thin 1 spans less, or it is a tight crop and not thin ink).
+    """
+    h, w = mask.shape
+    side = min(h, w)
+    found = cv2.HoughLinesP(
+        thin, 1, np.pi / 360, threshold=max(10, side // 8), minLineLength=int(0.3 * side), maxLineGap=max(4, side // 8)
+    )
+    near = cv2.dilate(mask, np.ones((5, 5), np.uint8))  # ink within a line's width counts as on it
+    lines = []
+    for segment in [] if found is None else found[:, 0]:
+        dx, dy = abs(int(segment[2]) - int(segment[0])), abs(int(segment[3]) - int(segment[1]))
+        if max(dx, dy) == 0 or min(dx, dy) > LINE_TILT * max(dx, dy):  # a point, or a diagonal
+            continue
+        horizontal = dx > dy
+        ends = edge_to_edge(segment, mask.shape, horizontal)
+        if along(near, ends).mean() >= (0.75 if horizontal else 0.85):
+            lines.append((ends, horizontal))
+    return lines
+
+
 def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
     """Erase ruled lines and margins: thin, straight, and running across nearly all of the image.
 
@@ -438,22 +487,21 @@ def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
     the frame (the table beside the sheet), which must keep touching the border
     to be recognized as background. Thin strokes that a line crossed are mended.
     """
-    h, w = mask.shape
-    thickness = max(3, round(min(h, w) / 120))  # 5 px at the 640 px working size
+    thickness = max(3, round(min(mask.shape) / 120))  # 5 px at the 640 px working size
     # Where the mask is thicker than a line, it is a stroke (or the table): never cut there.
     body = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thickness + 2, thickness + 2), np.uint8))
-    keep_out = cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8))
+    thin = cv2.subtract(mask, cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8)))
+    lines = ruled_lines(mask, thin)
     cleaned = mask
-    # Ruled lines run nearly edge to edge (less the table a photo shows at its sides); a vertical
-    # margin must span almost the whole height: a tall, thin 1 spans less, or it is a tight crop.
-    for length, horizontal in ((int(0.75 * w), True), (int(0.9 * h), False)):
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
-        lines = cv2.subtract(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel), keep_out)
-        if not lines.any():
+    gap = (thickness + 4) | 1  # odd: closing with an even kernel shifts the ink
+    for horizontal in (True, False):
+        drawn = np.zeros_like(mask)
+        for ends, _ in (line for line in lines if line[1] == horizontal):
+            cv2.line(drawn, *ends, 255, thickness + 2)
+        if not drawn.any():
             continue
-        cleaned = cv2.subtract(cleaned, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+        cleaned = cv2.subtract(cleaned, cv2.bitwise_and(drawn, cv2.dilate(thin, np.ones((3, 3), np.uint8))))
         # A thin stroke that crossed the line is cut: bridge the gap across the line's direction.
-        gap = thickness + 4
         cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((gap, 1) if horizontal else (1, gap), np.uint8))
     return cleaned
 

@@ -186,6 +186,25 @@ def test_the_pieces_of_a_margin_cut_by_ruled_lines_are_specks_however_many(recog
     assert reading.text == "4"
 
 
+@pytest.mark.parametrize("seed", [3, 7, 22])
+def test_a_slanted_one_in_a_photographed_number_is_one_digit(recognizer, seed):
+    """A 1 leaning 20 degrees is as wide as many digits; cut, its halves read as two 1s ("11967" at seed 22)."""
+    one = np.zeros((28, 28), np.uint8)
+    cv2.line(one, (5, 25), (23, 3), 255, 3, cv2.LINE_AA)
+    rng = np.random.default_rng(seed)
+    digits = [one] + [ordinary(recognizer, d) for d in (9, 6, 7)]
+    mask = number_mask(digits, rng, height=110, gaps=[0.35] * 3)
+    assert recognizer.read_number(render_number_photo(mask, rng), source="upload").text == "1967"
+
+
+def test_a_mark_wholly_below_the_line_of_writing_is_not_part_of_the_number(recognizer):
+    """A scrap of margin or a pen's slip far under the digits is no digit of theirs, however digit-sized."""
+    _, mask = number_image(recognizer, "42", [0.4])
+    page = np.pad(255 - (np.clip(mask, 0, 1) * 255).astype(np.uint8), ((0, 120), (0, 0)), constant_values=255)
+    cv2.line(page, (20, page.shape[0] - 10), (28, page.shape[0] - 70), 0, 8)
+    assert recognizer.read_number(page, source="sketch").text == "42"
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_two_digits_written_into_each_other_on_the_digit_canvas_point_to_the_number_reader(recognizer, seed):
     from mnist_demo.verdict import Reason

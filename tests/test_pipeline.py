@@ -419,6 +419,31 @@ def test_remove_ruled_lines_removes_a_long_thin_line_and_keeps_the_stroke_it_cro
     assert kept > 0.98
 
 
+@pytest.mark.parametrize("orientation", ["horizontal", "vertical"])
+def test_remove_ruled_lines_removes_a_ruling_photographed_at_an_angle(orientation):
+    """A sheet photographed askew: its rulings lean 5 degrees, so no row or column of pixels holds one whole."""
+    mask = np.zeros((480, 640), np.uint8)
+    if orientation == "horizontal":
+        for y in range(40, 440, 40):
+            cv2.line(mask, (0, y), (639, y + 56), 255, 3)
+    else:
+        cv2.line(mask, (80, 0), (122, 479), 255, 3)  # the margin
+    stroke = np.zeros_like(mask)
+    cv2.line(stroke, (330, 150), (330, 330), 255, 14)
+    cleaned = page.remove_ruled_lines(mask | stroke)
+    assert not (cleaned & ~cv2.dilate(stroke, np.ones((15, 15), np.uint8))).any(), "a leaning ruling was left"
+    assert np.count_nonzero(cleaned & stroke) / np.count_nonzero(stroke) > 0.98
+
+
+def test_remove_ruled_lines_keeps_a_long_thin_one_and_the_strokes_of_a_number_written_across_the_page():
+    """A 1 drawn with a fine pen, three quarters as tall as the photo, and a row of thin 0s: straight runs, but no rulings."""
+    mask = np.zeros((480, 640), np.uint8)
+    cv2.line(mask, (40, 60), (52, 420), 255, 3)
+    for x in range(110, 640, 90):
+        cv2.ellipse(mask, (x, 240), (32, 50), 0, 0, 360, 255, 3)
+    assert (page.remove_ruled_lines(mask) == mask).all()
+
+
 def test_remove_ruled_lines_leaves_a_mask_without_lines_alone():
     mask = np.zeros((300, 300), np.uint8)
     cv2.circle(mask, (150, 150), 60, 255, 16)
