@@ -23,6 +23,7 @@ MNIST_BOX = 20  # the digit's longer side, in pixels, as in MNIST
 MNIST_SIZE = 28
 DIGIT_SIDE = 96  # a binary crop is normalized at this scale before the final 20x20
 SMALL_VIEW_BOX = 16  # the second, smaller view of a digit from a small image
+HOLE_LEVEL = 0.7  # a loop of the shape at this share of its ink's brightness, filled by the page's threshold, is opened
 STROKE_RATIO = 0.155  # MNIST stroke width / the digit's longer side: median over the training set (5-95%: 0.11-0.26)
 
 
@@ -105,6 +106,25 @@ def crop_to_square(mask: np.ndarray) -> np.ndarray:
     return np.where(binary if binary.any() else resized > 0, 255, 0).astype(np.uint8)
 
 
+def reopen_loops(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``mask`` (a region's crop) with the loops that blur filled in opened again.
+
+    In a blurred photo the small loops of an 8, a 9 or a 6 fill with gray and the page's
+    threshold takes them for ink: the digit becomes a blob that reads as a 1 or a 0. The
+    gray still dips there. Thresholded at its own ink's level (HOLE_LEVEL of its brightness),
+    the shape shows those loops again as dark pockets walled in by ink; what is dark there
+    and open to the outside is only a stroke's soft edge. A clean drawing has no such pockets.
+    """
+    inside = mask > 0
+    if not inside.any():
+        return mask
+    level = HOLE_LEVEL * float(np.percentile(gray[inside], 90))
+    dark = np.pad(~inside | (gray < level), 1, constant_values=True).astype(np.uint8)
+    _, labels = cv2.connectedComponents(dark, connectivity=4)
+    pockets = (labels != labels[0, 0])[1:-1, 1:-1] & inside & (labels[1:-1, 1:-1] > 0)
+    return np.where(pockets, 0, mask).astype(np.uint8)
+
+
 def normalize_stroke(digit: np.ndarray) -> np.ndarray:
     """Thicken hairlines and thin marker blobs towards MNIST's stroke width.
 
@@ -131,11 +151,12 @@ def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarra
     return np.array([[sx, 0, 0.5 * sx - 0.5 + tx], [0, sy, 0.5 * sy - 0.5 + ty], [0, 0, 1.0]])
 
 
-def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: bool) -> Glyph:
+def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: bool, reopen: bool = False) -> Glyph:
     """The region of a page (``gray`` ink-bright at working size) as a 28x28 MNIST-style glyph.
 
-    Ordinarily the region's binary mask is scaled to DIGIT_SIDE, its stroke brought
-    towards MNIST's width, and fitted to 28x28. A digit from a small image (enlarged
+    Ordinarily the region's binary mask (with the loops a photo's blur filled opened
+    again, if ``reopen``) is scaled to DIGIT_SIDE, its stroke brought towards MNIST's
+    width, and fitted to 28x28. A digit from a small image (enlarged
     to be worked on: a scan, a crop, a stylus trace) has no detail to spare: its gray
     levels inside the region are fitted directly, as a scan would be, and its pen is
     left as the writer had it (thickening a thin pen turns a European 1's flag into a 7's bar).
@@ -149,7 +170,7 @@ def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: b
         crop = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
         to_square = np.eye(3)
     else:
-        crop = crop_to_square(region.mask)
+        crop = crop_to_square(reopen_loops(gray[y : y + h, x : x + w], region.mask) if reopen else region.mask)
         to_square = scaling(crop.shape[1] / w, crop.shape[0] / h)
         stroked = normalize_stroke(crop)
         stroke_normalized = stroked is not crop

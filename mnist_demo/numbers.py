@@ -440,13 +440,15 @@ def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, 
 
 
 def glyph_of(region: Region, page: Page) -> Glyph:
-    return make_glyph(page.gray, region, page.scale, page.low_resolution)
+    return make_glyph(page.gray, region, page.scale, page.low_resolution, page.settings.reopen_loops)
 
 
 def segment(page: Page, classify: Classify) -> list[Segment]:
     """The digits of a number, left to right, each with its glyph (at most MAX_DIGITS)."""
     regions = merge_pieces(candidate_regions(page), page.mask)
     height = float(np.median([r.box[3] for r in regions])) if regions else 0.0
+    # A fragment no digit took in is a speck, a dash or a scrap of ruling: no digit is that short.
+    regions = [r for r in regions if r.box[3] >= FRAGMENT_HEIGHT * height]
     digits = split_regions(regions, page, classify, height)
     digits = sorted(digits, key=lambda r: r.box[0] + r.box[2] / 2)[:MAX_DIGITS]
     return [Segment(region, glyph_of(region, page)) for region in digits]

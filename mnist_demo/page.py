@@ -46,14 +46,15 @@ class Settings:
     flatten: bool = True  # subtract an estimate of uneven lighting
     remove_lines: bool = True  # ruled lines of notebook paper
     reject_border: bool = True  # a shape that runs far into the image edge is paper edge or shadow
+    reopen_loops: bool = True  # a photo's blur fills the small loops of an 8: each glyph opens them again
 
 
 SETTINGS = {
     # A canvas is clean: no lighting to correct, no paper, and people draw up to the edge.
-    "sketch": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False),
+    "sketch": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False),
     "webcam": Settings(),
     "upload": Settings(),
-    "mnist": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False),
+    "mnist": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False),
 }
 
 

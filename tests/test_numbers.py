@@ -209,6 +209,15 @@ def test_a_two_written_twice_as_wide_as_tall_is_one_digit(recognizer, k):
     assert recognizer.read_number(render_number_sketch(mask, rng), source="sketch").text == "129"
 
 
+def test_a_dash_before_a_number_is_no_digit(recognizer):
+    """A minus sign, a scrap of ruling, a pen's slip: a fragment no digit takes in, shorter than any digit."""
+    _, mask = number_image(recognizer, "42", [0.4])
+    page = np.pad(255 - (np.clip(mask, 0, 1) * 255).astype(np.uint8), ((0, 0), (90, 0)), constant_values=255)
+    middle = page.shape[0] // 2
+    cv2.line(page, (40, middle), (95, middle + 4), 0, 9)
+    assert recognizer.read_number(page, source="sketch").text == "42"
+
+
 def test_a_mark_wholly_below_the_line_of_writing_is_not_part_of_the_number(recognizer):
     """A scrap of margin or a pen's slip far under the digits is no digit of theirs, however digit-sized."""
     _, mask = number_image(recognizer, "42", [0.4])

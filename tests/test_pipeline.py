@@ -460,6 +460,30 @@ def test_remove_ruled_lines_keeps_the_strokes_of_a_digit_that_fills_the_image(fi
     assert lost < 0.03, f"remove_ruled_lines erased {lost:.0%} of a {label}"
 
 
+def loops(mask: np.ndarray) -> int:
+    """How many holes a binary shape has."""
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    return 0 if hierarchy is None else int((hierarchy[0][:, 3] >= 0).sum())
+
+
+def test_reopen_loops_opens_the_loops_of_a_blurred_eight_and_leaves_a_clean_one_alone():
+    """Blur fills an 8's small loops with gray that a threshold takes for ink; the gray still dips there."""
+    drawn = np.zeros((120, 90), np.uint8)
+    cv2.circle(drawn, (45, 38), 13, 255, 12)
+    cv2.circle(drawn, (45, 80), 16, 255, 12)
+    clean = drawn > 127
+    assert loops(clean.astype(np.uint8)) == 2
+    assert (G.reopen_loops(drawn, drawn) == drawn).all(), "a clean drawing has no pockets to open"
+
+    blurred = cv2.GaussianBlur(drawn, (0, 0), 5)
+    filled = np.where(blurred > 0.3 * blurred.max(), 255, 0).astype(np.uint8)
+    assert loops(filled) < 2, "the test's blur should fill the small loop"
+    reopened = G.reopen_loops(blurred, filled)
+    assert loops(reopened) == 2
+    assert not (reopened & ~filled).any(), "only ink is removed"
+    assert np.count_nonzero(reopened) > 0.8 * np.count_nonzero(filled), "the strokes stay"
+
+
 def test_clean_mask_removes_specks_and_fills_pinholes():
     mask = np.zeros((100, 100), np.uint8)
     cv2.rectangle(mask, (30, 20), (45, 80), 255, -1)
