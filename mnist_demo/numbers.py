@@ -32,6 +32,8 @@ from .page import Page
 from .regions import Region, find_regions, stroke_width
 
 MAX_DIGITS = 12
+READ_HEIGHT = 56  # digits shorter than this (working pixels) in a larger picture are looked at again, closer ...
+MAX_CLOSER_SIDE = 1600  # ... at a working size of at most this (longer side)
 MERGE_OVERLAP = 0.5  # shapes overlapping horizontally by this share of the narrower one ...
 MERGE_SMALLER = 0.65  # ... are one digit if one is much shorter (a 5's flag, a 7's bar) or they hardly overlap vertically
 ON_LINE = 1.0  # a shape wholly further than this times a digit's height from the line of writing (its centres) is not in it
@@ -441,6 +443,21 @@ def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, 
 
 def glyph_of(region: Region, page: Page) -> Glyph:
     return make_glyph(page.gray, region, page.scale, page.low_resolution, page.settings.reopen_loops)
+
+
+def closer_side(page: Page) -> int | None:
+    """A working size at which the number's digits would stand READ_HEIGHT tall, if the picture has the pixels; else None.
+
+    A phone number photographed whole has digits a few dozen pixels tall at the working
+    size: ruled lines cross them, blur closes their loops, and neighbours run together.
+    """
+    regions = candidate_regions(page) if page.scale < 1 and not page.low_resolution else []
+    if not regions:
+        return None
+    height = float(np.median([r.box[3] for r in regions]))
+    work = max(page.gray.shape)
+    side = int(min(work * READ_HEIGHT / max(height, 1.0), max(page.input_shape), MAX_CLOSER_SIDE))
+    return side if side > 1.2 * work else None
 
 
 def segment(page: Page, classify: Classify) -> list[Segment]:

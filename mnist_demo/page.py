@@ -237,17 +237,17 @@ def ink_bright(gray: np.ndarray) -> np.ndarray:
     return 255 - gray if is_light_background(gray) else gray
 
 
-def resize_to_work_size(image: np.ndarray) -> np.ndarray:
-    """Shrink large photos to WORK_SIDE and enlarge tiny images to MIN_SIDE (longer side).
+def resize_to_work_size(image: np.ndarray, work_side: int = WORK_SIDE) -> np.ndarray:
+    """Shrink large photos to ``work_side`` and enlarge tiny images to MIN_SIDE (longer side).
 
     Shrinking averages whole blocks of pixels first (INTER_AREA by an integer factor is
     fast), then interpolates the remaining factor below 2, where linear loses nothing:
     INTER_AREA by a fractional factor costs ten times more.
     """
     side = max(image.shape[:2])
-    if MIN_SIDE <= side <= WORK_SIDE:
+    if MIN_SIDE <= side <= work_side:
         return image
-    scale = WORK_SIDE / side if side > WORK_SIDE else MIN_SIDE / side
+    scale = work_side / side if side > work_side else MIN_SIDE / side
     block = int(1 / scale)
     if block >= 2:
         image = cv2.resize(image, None, fx=1 / block, fy=1 / block, interpolation=cv2.INTER_AREA)
@@ -524,8 +524,12 @@ def contrast_of(gray: np.ndarray, mask: np.ndarray) -> float:
     return float(np.clip((np.median(gray[ink]) - background) / 255.0, 0.0, 1.0))
 
 
-def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = False, steps: Steps | None = None) -> Page:
+def read_page(
+    image: np.ndarray, source: str = "upload", *, remove_bg: bool = False, steps: Steps | None = None, work_side: int = WORK_SIDE
+) -> Page:
     """Run the page stage on a uint8 gray, RGB or RGBA image; ``steps`` records the images on the way.
+
+    Large pictures are worked on at ``work_side`` (longer side): a number's small digits may need more.
 
     Raises ``NoDigitFound`` (BLANK) when nothing stands out from the background.
     """
@@ -540,7 +544,7 @@ def read_page(image: np.ndarray, source: str = "upload", *, remove_bg: bool = Fa
         size = shrunk_size(input_shape, max(input_shape) / small)
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     low_resolution = max(image.shape[:2]) < MIN_SIDE
-    image = resize_to_work_size(image)
+    image = resize_to_work_size(image, work_side)
     scale = max(image.shape[:2]) / max(input_shape)
     steps.add(f"input (blown up from {size[0]}x{size[1]})" if small else "input", image)
     warnings: list[str] = []

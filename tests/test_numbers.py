@@ -9,11 +9,11 @@ import pytest
 from mnist_demo import NoDigitFound, NumberReading
 from mnist_demo.data import load_samples
 from mnist_demo.images import load_image
-from mnist_demo.numbers import Pieces, best_partition, ink_crossed, join_strokes, segment
+from mnist_demo.numbers import Pieces, best_partition, closer_side, ink_crossed, join_strokes, segment
 from mnist_demo.page import read_page
 from mnist_demo.regions import Region
 from mnist_demo.steps import Steps
-from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch
+from mnist_demo.synthetic import number_mask, photograph, place, render_number_photo, render_number_sketch
 
 SAMPLES = load_samples()
 
@@ -207,6 +207,17 @@ def test_a_two_written_twice_as_wide_as_tall_is_one_digit(recognizer, k):
     rng = np.random.default_rng(k)
     mask = number_mask([ordinary(recognizer, 1), wide, ordinary(recognizer, 9)], rng, height=110, gaps=[0.35, 0.35])
     assert recognizer.read_number(render_number_sketch(mask, rng), source="sketch").text == "129"
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_phone_number_photographed_small_is_looked_at_closer(recognizer, seed):
+    """Ten digits 70 px tall in a 1600x1200 photo are 28 px at the working size: read again at a larger one."""
+    rng = np.random.default_rng(seed)
+    mask = number_mask([ordinary(recognizer, d, seed) for d in range(10)], rng, height=70, gaps=[0.4] * 9)
+    photo = photograph(place((1200, 1600), mask, rng, margin=100), rng)
+    page = read_page(photo, "upload")
+    assert closer_side(page) > 1.5 * max(page.gray.shape)
+    assert recognizer.read_number(photo, source="upload").text == "0123456789"
 
 
 def test_a_dash_before_a_number_is_no_digit(recognizer):
