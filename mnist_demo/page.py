@@ -491,6 +491,10 @@ def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
     thickness = max(3, round(min(mask.shape) / 120))  # 5 px at the 640 px working size
     # Where the mask is thicker than a line, it is a stroke (or the table): never cut there.
     body = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thickness + 2, thickness + 2), np.uint8))
+    # ... but a knot no bigger than two lines crossing (a ruling over the margin) is no stroke.
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(body)
+    knots = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < (2 * thickness + 2) ** 2)
+    body = np.where(np.isin(labels, knots[knots > 0]), 0, body).astype(np.uint8)
     thin = cv2.subtract(mask, cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8)))
     lines = ruled_lines(mask, thin)
     cleaned = mask

@@ -435,6 +435,17 @@ def test_remove_ruled_lines_removes_a_ruling_photographed_at_an_angle(orientatio
     assert np.count_nonzero(cleaned & stroke) / np.count_nonzero(stroke) > 0.98
 
 
+def test_remove_ruled_lines_leaves_no_knots_where_the_rulings_cross_the_margin():
+    """Where two lines cross, the ink is as thick as a stroke; left behind, the knots stack up into a 1."""
+    mask = np.zeros((600, 800), np.uint8)
+    for y in range(30, 580, 40):
+        cv2.line(mask, (0, y), (799, y + 10), 255, 4)  # 5 px drawn: as thick as the function's lines come
+    cv2.line(mask, (100, 0), (80, 599), 255, 4)
+    for y in range(30, 580, 40):  # the ink pools where the lines cross
+        cv2.circle(mask, (round(100 - 20 * (y + 1) / 600), y + 1), 6, 255, -1)
+    assert np.count_nonzero(page.remove_ruled_lines(mask)) < 0.001 * mask.size
+
+
 def test_remove_ruled_lines_keeps_a_long_thin_one_and_the_strokes_of_a_number_written_across_the_page():
     """A 1 drawn with a fine pen, three quarters as tall as the photo, and a row of thin 0s: straight runs, but no rulings."""
     mask = np.zeros((480, 640), np.uint8)
