@@ -28,7 +28,7 @@ import numpy as np
 
 from .glyph import Glyph, make_glyph
 from .model import NUM_CLASSES, NUM_OUTPUTS
-from .page import Page
+from .page import Page, read_page
 from .regions import Region, find_regions, stroke_width
 
 MAX_DIGITS = 12
@@ -445,13 +445,16 @@ def glyph_of(region: Region, page: Page) -> Glyph:
     return make_glyph(page.gray, region, page.scale, page.low_resolution, page.settings.reopen_loops)
 
 
-def closer_side(page: Page) -> int | None:
+def closer_side(page: Page, regions: list[Region] | None = None) -> int | None:
     """A working size at which the number's digits would stand READ_HEIGHT tall, if the picture has the pixels; else None.
 
     A phone number photographed whole has digits a few dozen pixels tall at the working
     size: ruled lines cross them, blur closes their loops, and neighbours run together.
+    ``regions`` are the page's candidate regions, if already found.
     """
-    regions = candidate_regions(page) if page.scale < 1 and not page.low_resolution else []
+    if page.scale >= 1 or page.low_resolution:
+        return None
+    regions = candidate_regions(page) if regions is None else regions
     if not regions:
         return None
     height = float(np.median([r.box[3] for r in regions]))
@@ -460,9 +463,23 @@ def closer_side(page: Page) -> int | None:
     return side if side > 1.2 * work else None
 
 
-def segment(page: Page, classify: Classify) -> list[Segment]:
-    """The digits of a number, left to right, each with its glyph (at most MAX_DIGITS)."""
-    regions = merge_pieces(candidate_regions(page), page.mask)
+def number_page(image: np.ndarray, source: str) -> tuple[Page, list[Region]]:
+    """The page a number is read from, and its candidate regions: read again, closer, when its digits come out small."""
+    page = read_page(image, source)
+    regions = candidate_regions(page)
+    side = closer_side(page, regions)
+    if side:
+        page = read_page(image, source, work_side=side)
+        regions = candidate_regions(page)
+    return page, regions
+
+
+def segment(page: Page, classify: Classify, regions: list[Region] | None = None) -> list[Segment]:
+    """The digits of a number, left to right, each with its glyph (at most MAX_DIGITS).
+
+    ``regions`` are the page's candidate regions, if already found.
+    """
+    regions = merge_pieces(candidate_regions(page) if regions is None else regions, page.mask)
     height = float(np.median([r.box[3] for r in regions])) if regions else 0.0
     # A fragment no digit took in is a speck, a dash or a scrap of ruling: no digit is that short.
     regions = [r for r in regions if r.box[3] >= FRAGMENT_HEIGHT * height]

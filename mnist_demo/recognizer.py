@@ -16,8 +16,7 @@ from .glyph import MNIST_SIZE
 from .images import load_image
 from .loading import load_model_with_origin
 from .model import NUM_CLASSES
-from .numbers import closer_side, draw_segmentation, segment
-from .page import read_page
+from .numbers import draw_segmentation, number_page, segment
 from .pipeline import Processed, finish, preprocess
 from .quality import Quality, score_quality
 from .saliency import heat_overlay, occlusion_map, on_the_crop
@@ -250,12 +249,8 @@ class DigitRecognizer:
         one-character string. ``steps`` draws the segmentation on the input for a gallery.
         """
         source = "sketch" if source == "mnist" else source
-        image = load_image(image)
-        page = read_page(image, source)
-        closer = closer_side(page)
-        if closer:
-            page = read_page(image, source, work_side=closer)
-        segments = segment(page, self.probabilities)
+        page, regions = number_page(load_image(image), source)
+        segments = segment(page, self.probabilities, regions)
         if not segments:
             raise NoDigitFound(Reason.SPECKS)
         empty = Steps(enabled=False)
