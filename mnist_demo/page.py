@@ -33,6 +33,7 @@ HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to
 # A clean picture whose frame is this much bright paper is dark ink on paper, however much of the frame
 # a bold digit cropped tight covers: a light-on-dark drawing shows its dark ground all round.
 PAPER_FRAME = 0.35
+CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
@@ -213,17 +214,23 @@ def solid_sheet(side: np.ndarray) -> bool:
 def is_light_background_of_crop(gray: np.ndarray) -> bool:
     """Polarity of a small image (a crop or a scan, no table in sight): the background is what the frame shows.
 
-    Otsu's threshold splits ink from paper; the side that holds most of the outermost
-    pixels is the paper. A tight crop of a bold digit may hold more ink than paper,
-    but the digit touches the frame only here and there. A digit stretched to fill its box
-    (a scan's normalization) runs along the frame, but rarely into its corners: when three
-    corners of four agree, they show the paper.
+    Otsu's threshold splits ink from paper. When the four corners agree, they show the paper:
+    a tight crop of a bold digit touches the frame only here and there. When they do not
+    (a digit stretched to fill its box, as scanners normalize digits, runs along the frame
+    and into its corners), the paper is the side that holds clearly more of the picture:
+    even stretched, a digit is strokes with paper between them. Only where neither side
+    does, the corners' majority decides, then the frame's.
     """
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    frame = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     light_corners = int(np.count_nonzero(gray[[0, 0, -1, -1], [0, -1, 0, -1]] > level))
+    if light_corners in (0, 4):
+        return light_corners == 4
+    light_share = float(np.mean(gray > level))
+    if abs(light_share - 0.5) > CLEAR_MAJORITY:
+        return light_share > 0.5
     if light_corners != 2:
         return light_corners > 2
+    frame = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     return int(np.count_nonzero(frame > level)) * 2 > frame.size
 
 

@@ -786,6 +786,32 @@ def test_a_digit_stretched_to_fill_a_small_box_keeps_its_polarity(side):
     assert not page.is_light_background_of_crop(255 - scan)
 
 
+def stretched_two(side: int) -> np.ndarray:
+    """A 2 cropped to its ink and stretched to a ``side``-pixel square, dark on paper, as some scanners normalize digits.
+
+    Its arc runs along the top and the right side, its base along the whole bottom: ink reaches
+    two corners, and most of the frame.
+    """
+    two = np.full((160, 160), 255, np.uint8)
+    cv2.ellipse(two, (80, 56), (80, 44), 0, 180, 380, 0, 14)
+    cv2.line(two, (140, 70), (18, 146), 0, 14)
+    cv2.line(two, (0, 150), (159, 150), 0, 14)
+    ys, xs = np.nonzero(two < 128)
+    ink = two[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    return cv2.resize(ink, (side, side), interpolation=cv2.INTER_AREA)
+
+
+@pytest.mark.parametrize("side", [10, 16, 28])
+def test_a_digit_stretched_into_two_corners_keeps_its_polarity(side):
+    """When the corners disagree, the paper is the side that holds clearly more of the picture, not the frame."""
+    scan = stretched_two(side)
+    assert page.is_light_background_of_crop(scan)
+    assert not page.is_light_background_of_crop(255 - scan)
+    gray = page.read_page(scan, "upload").gray
+    seen = cv2.resize(scan, gray.shape[::-1], interpolation=cv2.INTER_NEAREST)
+    assert gray[seen < 100].mean() > gray[seen > 200].mean() + 100, "the ink must come out bright"
+
+
 @pytest.mark.parametrize("shape", [(1, 16), (16, 1), (2, 300), (7, 200), (8, 8)])
 def test_detail_side_of_a_sliver_is_none(shape):
     """A picture a few pixels high has no rows to compare: it is not searched (a fuzzed 1x16 once crashed here)."""
