@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .page import Page
 from .regions import Region, stroke_width
 
 MNIST_BOX = 20  # the digit's longer side, in pixels, as in MNIST
@@ -151,16 +152,17 @@ def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarra
     return np.array([[sx, 0, 0.5 * sx - 0.5 + tx], [0, sy, 0.5 * sy - 0.5 + ty], [0, 0, 1.0]])
 
 
-def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: bool, reopen: bool = False) -> Glyph:
-    """The region of a page (``gray`` ink-bright at working size) as a 28x28 MNIST-style glyph.
+def make_glyph(page: Page, region: Region) -> Glyph:
+    """A region of ``page`` as a 28x28 MNIST-style glyph.
 
-    Ordinarily the region's binary mask (with the loops a photo's blur filled opened
-    again, if ``reopen``) is scaled to DIGIT_SIDE, its stroke brought towards MNIST's
-    width, and fitted to 28x28. A digit from a small image (enlarged
-    to be worked on: a scan, a crop, a stylus trace) has no detail to spare: its gray
-    levels inside the region are fitted directly, as a scan would be, and its pen is
-    left as the writer had it (thickening a thin pen turns a European 1's flag into a 7's bar).
+    Ordinarily the region's binary mask (with the loops a photo's blur filled opened again,
+    where the page's settings say so) is scaled to DIGIT_SIDE, its stroke brought towards
+    MNIST's width, and fitted to 28x28. A digit from a small image (enlarged to be worked on:
+    a scan, a crop, a stylus trace) has no detail to spare: its gray levels inside the region
+    are fitted directly, as a scan would be, and its pen is left as the writer had it
+    (thickening a thin pen turns a European 1's flag into a 7's bar).
     """
+    gray, scale, low_resolution = page.gray, page.scale, page.low_resolution
     x, y, w, h = region.box
     to_work = scaling(scale, scale)  # input -> working pixels
     to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
@@ -170,7 +172,9 @@ def make_glyph(gray: np.ndarray, region: Region, scale: float, low_resolution: b
         crop = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
         to_square = np.eye(3)
     else:
-        crop = crop_to_square(reopen_loops(gray[y : y + h, x : x + w], region.mask) if reopen else region.mask)
+        crop = crop_to_square(
+            reopen_loops(gray[y : y + h, x : x + w], region.mask) if page.settings.reopen_loops else region.mask
+        )
         to_square = scaling(crop.shape[1] / w, crop.shape[0] / h)
         stroked = normalize_stroke(crop)
         stroke_normalized = stroked is not crop

@@ -314,7 +314,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     if not regions:
         return []
     pairs = {i: union(a, b, page.mask) for i, (a, b) in enumerate(zip(regions, regions[1:])) if strokes_of_one(a, b, height)}
-    first = digit_like(classify(np.stack([glyph_of(r, page).image for r in [*regions, *pairs.values()]])))
+    first = digit_like(classify(np.stack([make_glyph(page, r).image for r in [*regions, *pairs.values()]])))
     wholes, joined = first[: len(regions)], dict(zip(pairs, first[len(regions) :]))
     # One straight stroke is never two digits, however it leans: a slanted 1 is as wide as a pair.
     straight = {i for i, r in enumerate(regions) if is_straight_stroke(r)}
@@ -328,7 +328,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     ones = {i: one_beside(regions[i], page, height) for i in sure}
     pieces = [searched[i].parts[key] for i, key in keys]
     parts = pieces + [part for i in ones for pair in ones[i] for part in pair]
-    outputs = classify(np.stack([glyph_of(part, page).image for part in parts])) if parts else np.zeros((0, NUM_OUTPUTS))
+    outputs = classify(np.stack([make_glyph(page, part).image for part in parts])) if parts else np.zeros((0, NUM_OUTPUTS))
     sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
     start = len(keys)
     readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)
@@ -441,10 +441,6 @@ def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, 
     return chosen
 
 
-def glyph_of(region: Region, page: Page) -> Glyph:
-    return make_glyph(page.gray, region, page.scale, page.low_resolution, page.settings.reopen_loops)
-
-
 def closer_side(page: Page, regions: list[Region] | None = None) -> int | None:
     """A working size at which the number's digits would stand READ_HEIGHT tall, if the picture has the pixels; else None.
 
@@ -485,7 +481,7 @@ def segment(page: Page, classify: Classify, regions: list[Region] | None = None)
     regions = [r for r in regions if r.box[3] >= FRAGMENT_HEIGHT * height]
     digits = split_regions(regions, page, classify, height)
     digits = sorted(digits, key=lambda r: r.box[0] + r.box[2] / 2)[:MAX_DIGITS]
-    return [Segment(region, glyph_of(region, page)) for region in digits]
+    return [Segment(region, make_glyph(page, region)) for region in digits]
 
 
 def draw_segmentation(gray: np.ndarray, segments: list[Segment], labels: list[str], sure: list[bool]) -> np.ndarray:

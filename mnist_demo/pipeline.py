@@ -67,7 +67,7 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         raise
     if steps.enabled:
         steps.add("digit detected", outlined(page.gray, region))
-    glyph = make_glyph(page.gray, region, page.scale, page.low_resolution, page.settings.reopen_loops)
+    glyph = make_glyph(page, region)
     if steps.enabled:
         steps.add("stroke normalized, 28x28" if glyph.stroke_normalized else "28x28, centred", to_uint8(glyph.image))
     return finish(page, region, glyph, reasons, steps)
