@@ -6,10 +6,8 @@ with heights and baselines that wander, a sloping line, and gaps between neighbo
 from -15% (overlapping) to +60% of a digit's width; then drawn on a canvas or
 photographed on paper.
 
-    MNIST_NPZ=../shared/data/mnist.npz python benchmarks/number_reading.py
-    python benchmarks/number_reading.py --n 100 --digits real
-
-(Not named numbers.py: a script of that name would shadow the standard library's ``numbers`` module.)
+    MNIST_NPZ=../shared/data/mnist.npz python benchmarks/numbers.py
+    python benchmarks/numbers.py --n 100 --digits real
 
 Tables: by length (normal spacing, gaps 15-60%), by gap (4 digits, every gap the same),
 and 4-digit numbers with one touching pair; then the latency of a 6-digit sketch.
@@ -17,14 +15,17 @@ and 4-digit numbers with one touching pair; then the latency of a 6-digit sketch
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
+# Python puts this script's folder first on the path, where this file would shadow the standard
+# library's ``numbers`` (which NumPy imports): the repository root takes its place before any import.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import argparse  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 from mnist_demo import DigitRecognizer, NoDigitFound  # noqa: E402
 from mnist_demo.data import HELD_OUT_SITES, load_mnist, load_real_dev  # noqa: E402
