@@ -40,11 +40,10 @@ import tensorflow as tf
 
 from mnist_demo import report
 from mnist_demo.data import DIGIT_LIKE_LETTERS, held_out, load_mnist, load_real_dev, real_dev_path, to_model_input
-from mnist_demo.glyph import crop_to_square, fit_to_mnist, make_glyph, normalize_stroke, textbook_mnist
+from mnist_demo.glyph import crop_to_square, fit_to_mnist, normalize_stroke, textbook_mnist
 from mnist_demo.loading import sha256_file
 from mnist_demo.model import NOT_A_DIGIT, NUM_CLASSES, NUM_OUTPUTS, SEVERAL_DIGITS, build_model
-from mnist_demo.numbers import FRAGMENT_HEIGHT, merge_pieces, number_page
-from mnist_demo.synthetic import NON_DIGIT_KINDS, number_mask, render_non_digit, render_number_photo, render_number_sketch
+from mnist_demo.synthetic import NON_DIGIT_KINDS, render_non_digit
 
 DEFAULTS = {
     "data": None,  # .npz path; else $MNIST_NPZ; else Keras downloads MNIST
@@ -76,8 +75,6 @@ DEFAULTS = {
     "crossed_sevens": 0,
     # Two digits written into each other, as the class SEVERAL_DIGITS: the number reader cuts such shapes.
     "digit_pairs": 8000,
-    # Digits as the app serves them: numbers drawn on a canvas or photographed, cut out by the pipeline itself.
-    "served_glyphs": 16000,
     "seed": 42,
     "push_to_hub": None,  # repo id, e.g. "you/mnist-cnn"
 }
@@ -189,15 +186,15 @@ def as_mnist(images: np.ndarray) -> np.ndarray:
 
 
 def real_training_data(path: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """UNIPEN digits and letters from the writer sites not held out, as written (dark on light), with labels 0-10."""
+    """UNIPEN digits and letters from the writer sites not held out, as 28x28 images and labels 0-10."""
     path = path or real_dev_path()
     if path is None:
         print("real_dev.npz not found: training on MNIST and generated negatives only")
-        return np.zeros((0, 112, 112), np.uint8), np.zeros(0, np.int64)
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64)
     real = load_real_dev(path)
     digits = ~held_out(real["unipen_writers"])
     letters = ~held_out(real["letters_writers"]) & ~np.isin(real["letters_labels"], list(DIGIT_LIKE_LETTERS))
-    x = np.concatenate([real["unipen_images"][digits], real["letters_images"][letters]])
+    x = np.concatenate([as_mnist(real["unipen_images"][digits]), as_mnist(real["letters_images"][letters])])
     y = np.concatenate([real["unipen_labels"][digits], np.full(int(letters.sum()), NOT_A_DIGIT)])
     print(f"real handwriting: {int(digits.sum())} UNIPEN digits, {int(letters.sum())} letters (training sites only)")
     return x, y
@@ -306,40 +303,6 @@ def digit_pairs(x: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarr
     return stacked(out)
 
 
-Pool = tuple[np.ndarray, np.ndarray]  # ink-bright digit images and their labels
-
-
-def served_glyphs(pools: list[Pool], count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """About ``count`` digits as the app serves them to the model: written as numbers, read back by its own pipeline.
-
-    Numbers of 2-4 digits from one of ``pools`` (ink-bright images and labels), drawn on a
-    canvas or photographed on paper (``mnist_demo.synthetic``), then found and cut out by
-    the number reader's own stages: its page, its regions and ``make_glyph``, which binarizes,
-    thickens a fine pen and reopens blurred loops. The textbook recipe alone never shows
-    the model such glyphs; a thickened stylus 1 with a long lead-in read as 7. A number
-    whose shapes do not come out one to a digit is skipped (its labels would not line up).
-    """
-    images, labels = [], []
-    while len(images) < count:
-        pool_images, pool_labels = pools[int(rng.integers(len(pools)))]
-        length = int(rng.integers(2, 5))
-        chosen = rng.integers(0, len(pool_images), length)
-        gaps = list(rng.uniform(0.15, 0.6, length - 1))
-        mask = number_mask([pool_images[i] for i in chosen], rng, height=int(rng.integers(60, 140)), gaps=gaps)
-        photo = rng.random() < 0.5
-        image = render_number_photo(mask, rng) if photo else render_number_sketch(mask, rng)
-        page, regions = number_page(image, "upload" if photo else "sketch")
-        regions = merge_pieces(regions, page.mask)
-        height = float(np.median([r.box[3] for r in regions])) if regions else 0.0
-        regions = sorted((r for r in regions if r.box[3] >= FRAGMENT_HEIGHT * height), key=lambda r: r.box[0] + r.box[2] / 2)
-        if len(regions) != length:
-            continue
-        for region, i in zip(regions, chosen):
-            images.append((make_glyph(page, region).image * 255).round().astype(np.uint8))
-            labels.append(int(pool_labels[i]))
-    return stacked(images[:count]), np.array(labels[:count], np.int64)
-
-
 def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
     """The temperature that minimizes the negative log-likelihood of ``labels`` (a 1-D search)."""
     log_p = np.log(np.clip(probabilities, 1e-12, 1.0))
@@ -364,20 +327,16 @@ def main() -> None:
     # Data: MNIST, real handwriting from the training sites, generated negatives; a validation
     # split from all three; the test set (MNIST's) stays untouched until the end.
     (x_mnist, y_mnist), (x_test, y_test) = load_mnist(args.data)
-    x_written, y_real = real_training_data(args.real_data)
-    x_real = as_mnist(x_written)
+    x_real, y_real = real_training_data(args.real_data)
     x_negative = generated_negatives(args.generated_negatives, args.seed)
     rng = np.random.default_rng(args.seed + 1)
     ones, sevens = (x_mnist[y_mnist == d][: {1: args.european_ones, 7: args.crossed_sevens}[d]] for d in (1, 7))
     x_styles = np.concatenate([european_ones(ones, rng), crossed_sevens(sevens, rng)])
     y_styles = np.concatenate([np.full(len(ones), 1), np.full(len(sevens), 7)])
     x_pairs = digit_pairs(np.concatenate([x_mnist, x_real[y_real < NUM_CLASSES]]), args.digit_pairs, rng)
-    real_digits = (255 - x_written[y_real < NUM_CLASSES], y_real[y_real < NUM_CLASSES])
-    pools = [(x_mnist, y_mnist)] + ([real_digits] if len(real_digits[1]) else [])
-    x_served, y_served = served_glyphs(pools, args.served_glyphs, rng)
-    x_all = np.concatenate([x_mnist, x_real, x_styles, x_negative, x_pairs, x_served])
+    x_all = np.concatenate([x_mnist, x_real, x_styles, x_negative, x_pairs])
     y_negative, y_pairs = np.full(len(x_negative), NOT_A_DIGIT), np.full(len(x_pairs), SEVERAL_DIGITS)
-    y_all = np.concatenate([y_mnist.astype(np.int64), y_real, y_styles, y_negative, y_pairs, y_served])
+    y_all = np.concatenate([y_mnist.astype(np.int64), y_real, y_styles, y_negative, y_pairs])
     order = np.random.default_rng(args.seed).permutation(len(x_all))
     if args.train_limit:
         order = order[: args.train_limit]

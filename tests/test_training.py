@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_short_training_run_learns_and_writes_its_report(tmp_path):
     command = [
         sys.executable, "train.py",
-        "--epochs", "3", "--train-limit", "6000", "--batch-size", "64", "--bn-momentum", "0.9", "--served-glyphs", "300",
+        "--epochs", "3", "--train-limit", "6000", "--batch-size", "64", "--bn-momentum", "0.9",
         "--out-dir", str(tmp_path),
     ]  # fmt: skip
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=os.environ.copy())
@@ -49,26 +49,3 @@ def test_digit_pairs_are_two_digits_in_one_glyph_as_the_number_reader_sees_them(
     widths, heights = np.array(boxes).T
     assert np.all(np.maximum(widths, heights) >= 18), "the longer side fills MNIST's 20-pixel box"
     assert np.mean(widths > heights) > 0.8, "two digits side by side are wider than tall (but for two 1s)"
-
-
-def test_served_glyphs_are_the_pipelines_own_cut_of_each_digit_with_its_label():
-    import numpy as np
-
-    from mnist_demo.data import load_samples
-    from train import served_glyphs
-
-    pool = load_samples()[:2]
-    glyphs, glyph_labels = served_glyphs([pool], 60, np.random.default_rng(0))
-    assert glyphs.shape == (60, 28, 28) and glyphs.dtype == np.uint8
-    assert len(set(glyph_labels)) >= 8
-    again, _ = served_glyphs([pool], 60, np.random.default_rng(0))
-    assert np.array_equal(glyphs, again), "not reproducible from its seed"
-    for glyph in glyphs:
-        ys, xs = np.nonzero(glyph > 76)
-        longer = max(ys.max() - ys.min(), xs.max() - xs.min()) + 1
-        assert 17 <= longer <= 22, "the pipeline fits a digit's longer side to MNIST's 20-pixel box"
-    # The labels line up with the digits cut from each number: the bundled model reads them as labelled.
-    from mnist_demo import DigitRecognizer
-
-    read = DigitRecognizer.load().digit_labels(glyphs.astype(np.float32) / 255)
-    assert np.mean(read == glyph_labels) >= 0.9
