@@ -6,17 +6,20 @@ python benchmarks/evaluate.py --model path/to/model.keras --data path/to/mnist.n
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
+
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import time
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mnist_demo import DigitRecognizer  # noqa: E402
-from mnist_demo.data import load_mnist, to_model_input  # noqa: E402
+from mnist_demo import DigitRecognizer
+from mnist_demo.data import load_mnist, to_model_input
 
 
 def main() -> None:

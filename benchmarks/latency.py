@@ -16,26 +16,28 @@ and ``/recognize_sketch`` for a canvas. Medians are what to compare; the machine
 
 from __future__ import annotations
 
-import argparse
-import io
 import sys
-import tempfile
-import time
 from pathlib import Path
 
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import io
+import tempfile
+import time
+
+import gradio as gr
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import gradio as gr  # noqa: E402
-
-import app  # noqa: E402
-from mnist_demo import DigitRecognizer  # noqa: E402
-from mnist_demo.data import load_samples  # noqa: E402
-from mnist_demo.images import load_image  # noqa: E402
-from mnist_demo.pipeline import preprocess  # noqa: E402
-from mnist_demo.synthetic import render_photo, render_sketch  # noqa: E402
+import app
+from mnist_demo import DigitRecognizer
+from mnist_demo.data import load_samples
+from mnist_demo.images import load_image
+from mnist_demo.pipeline import preprocess
+from mnist_demo.synthetic import render_photo, render_sketch
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

@@ -11,22 +11,24 @@ Every answer is checked against the digit in the example's file name: a wrong on
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+
 import argparse
 import ssl
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
+from gradio_client import Client, handle_file
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from gradio_client import Client, handle_file  # noqa: E402
-
-from tests.live_server import start_app, stop_app  # noqa: E402
+from tests.live_server import start_app, stop_app
 
 # (file, source, label): drawings, photos and chalk, as the examples gallery offers them; the digit ends each name.
 IMAGES = sorted(

@@ -22,21 +22,24 @@ is seeded with 42, so no image here was trained on.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from pathlib import Path
+
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction  # noqa: E402
-from mnist_demo.data import DIGIT_LIKE_LETTERS, HELD_OUT_SITES, load_mnist, load_real_dev  # noqa: E402
-from mnist_demo.synthetic import NON_DIGIT_KINDS, render_non_digit, render_photo, render_sketch  # noqa: E402
-from mnist_demo.verdict import DIGIT_THRESHOLD  # noqa: E402
+from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction
+from mnist_demo.data import DIGIT_LIKE_LETTERS, HELD_OUT_SITES, load_mnist, load_real_dev
+from mnist_demo.synthetic import NON_DIGIT_KINDS, render_non_digit, render_photo, render_sketch
+from mnist_demo.verdict import DIGIT_THRESHOLD
 
 SEED_BASE = 1_000_000  # far from training's seed (42): generated images here were never trained on
 CHUNK = 256  # images per predict_batch call: photos are large, so never all in memory at once

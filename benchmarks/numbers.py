@@ -18,18 +18,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Python puts this script's folder first on the path, where this file would shadow the standard
-# library's ``numbers`` (which NumPy imports): the repository root takes its place before any import.
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse  # noqa: E402
-import time  # noqa: E402
+import argparse
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from mnist_demo import DigitRecognizer, NoDigitFound  # noqa: E402
-from mnist_demo.data import HELD_OUT_SITES, load_mnist, load_real_dev  # noqa: E402
-from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch  # noqa: E402
+from mnist_demo import DigitRecognizer, NoDigitFound
+from mnist_demo.data import HELD_OUT_SITES, load_mnist, load_real_dev
+from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch
 
 RENDERERS = {"canvas": ("sketch", render_number_sketch), "photo": ("upload", render_number_photo)}
 LENGTHS = (1, 2, 3, 4, 6, 8, 10)

@@ -17,21 +17,24 @@ held-out sites (``mnist_demo.data.HELD_OUT_SITES``) and USPS, which no training 
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
+
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import time
 
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mnist_demo import DigitRecognizer, Prediction  # noqa: E402
-from mnist_demo.data import HELD_OUT_SITES, load_real_dev  # noqa: E402
-from mnist_demo.glyph import textbook_mnist  # noqa: E402
-from mnist_demo.pipeline import plain_resize  # noqa: E402
-from mnist_demo.report import expected_calibration_error  # noqa: E402
+from mnist_demo import DigitRecognizer, Prediction
+from mnist_demo.data import HELD_OUT_SITES, load_real_dev
+from mnist_demo.glyph import textbook_mnist
+from mnist_demo.pipeline import plain_resize
+from mnist_demo.report import expected_calibration_error
 
 
 def evaluate(rec: DigitRecognizer, images: np.ndarray, labels: np.ndarray, source: str, tta: bool) -> dict:

@@ -14,19 +14,22 @@ generates images no tuning ever saw.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
+
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import time
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mnist_demo import DigitRecognizer, NoDigitFound  # noqa: E402
-from mnist_demo.data import load_mnist  # noqa: E402
-from mnist_demo.pipeline import preprocess  # noqa: E402
-from mnist_demo.synthetic import naive_baseline, render_crop, render_photo, render_sketch  # noqa: E402
+from mnist_demo import DigitRecognizer, NoDigitFound
+from mnist_demo.data import load_mnist
+from mnist_demo.pipeline import preprocess
+from mnist_demo.synthetic import naive_baseline, render_crop, render_photo, render_sketch
 
 SETS = {"canvas": ("sketch", render_sketch), "photo": ("upload", render_photo), "crop": ("upload", render_crop)}
 

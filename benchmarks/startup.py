@@ -5,20 +5,22 @@ python benchmarks/startup.py [--runs 3]
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
-
+# The repository first on the path, in place of this folder: this folder's numbers.py would shadow the
+# standard library's numbers (which NumPy imports), so no import may come before this line.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)
 
-from gradio_client import Client, handle_file  # noqa: E402
+import argparse
+import tempfile
+import time
 
-from tests.live_server import start_app, stop_app  # noqa: E402
+import numpy as np
+from gradio_client import Client, handle_file
+
+from tests.live_server import start_app, stop_app
 
 
 def main() -> None:
