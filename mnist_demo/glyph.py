@@ -23,7 +23,7 @@ from .regions import Region, stroke_width
 MNIST_BOX = 20  # the digit's longer side, in pixels, as in MNIST
 MNIST_SIZE = 28
 DIGIT_SIDE = 96  # a binary crop is normalized at this scale before the final 20x20
-SMALL_VIEW_BOX = 16  # the second, smaller view of a digit from a small image
+SMALL_VIEW_BOX = 16  # the second, smaller view of a digit (see ``make_glyph``)
 HOLE_LEVEL = 0.7  # a loop of the shape at this share of its ink's brightness, filled by the page's threshold, is opened
 STROKE_RATIO = 0.155  # MNIST stroke width / the digit's longer side: median over the training set (5-95%: 0.11-0.26)
 
@@ -37,6 +37,7 @@ class Glyph:
     box: tuple[int, int, int, int]  # x, y, w, h of the region in the input's pixels
     stroke_normalized: bool  # the stroke was thickened or thinned towards MNIST's
     extra_views: tuple[np.ndarray, ...] = ()  # more 28x28 images of the same glyph, averaged with ``image`` by the model
+    second_look: np.ndarray | None = None  # the glyph fitted smaller, read too when the model doubts between a 1 and a 7
 
 
 def center_of_mass(image: np.ndarray) -> tuple[float, float] | None:
@@ -182,7 +183,10 @@ def make_glyph(page: Page, region: Region) -> Glyph:
     image, fit = fit_to_mnist(crop)
     transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
     box_in_input = tuple(int(round(v / scale)) for v in (x, y, w, h))
-    # A small image's digit is also read a little smaller: its pen, scaled up to MNIST's 20 pixels, is
-    # heavier than the writer's, and a European 1's flag reads as a 7's bar (measured on held-out writers).
-    views = (fit_to_mnist(crop, SMALL_VIEW_BOX)[0],) if low_resolution else ()
-    return Glyph(image, transform, box_in_input, stroke_normalized, views)
+    # The model judges a flag at the top of a stroke differently at MNIST's full 20 pixels and a little
+    # smaller: fitted full size, a European 1's flag reads as a 7's bar (measured on held-out writers).
+    # A small image's digit is always read at both sizes; any other digit, when the model doubts between 1 and 7.
+    small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0]
+    if low_resolution:
+        return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=(small,))
+    return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small)

@@ -272,15 +272,27 @@ class DigitRecognizer:
         if not processed:
             return []
         views = [(p.digit, *p.glyph.extra_views) for p in processed]
-        batch = np.concatenate([rotations(v) if tta else v[None] for glyph in views for v in glyph])
-        outputs = self.probabilities(batch)
+        second_looks = [p.glyph.second_look for p in processed]
+        images = [v for glyph in views for v in glyph] + [look for look in second_looks if look is not None]
+        outputs = self.probabilities(np.concatenate([rotations(v) if tta else v[None] for v in images]))
         copies = len(TTA_ANGLES) if tta else 1
         averaged, start = [], 0
         for glyph in views:  # the mean over a glyph's views and their rotations
             stop = start + copies * len(glyph)
             averaged.append(outputs[start:stop].mean(axis=0))
             start = stop
+        for i, look in enumerate(second_looks):
+            if look is None:
+                continue
+            if doubts_one_or_seven(averaged[i]):
+                averaged[i] = (averaged[i] + outputs[start : start + copies].mean(axis=0)) / 2
+            start += copies
         return [make_prediction(p, out) for p, out in zip(processed, averaged)]
+
+
+def doubts_one_or_seven(outputs: np.ndarray) -> bool:
+    """Whether the model's two likeliest digits are 1 and 7: a flag or a bar at the top of a stroke."""
+    return set(np.argsort(outputs[:NUM_CLASSES])[-2:].tolist()) == {1, 7}
 
 
 def make_prediction(processed: Processed, outputs: np.ndarray) -> Prediction:

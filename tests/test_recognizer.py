@@ -180,6 +180,39 @@ def test_a_seven_with_a_separately_drawn_bar(recognizer):
     predict(recognizer, canvas, 7, source="sketch")
 
 
+@pytest.mark.parametrize("flag_end, pen", [((170, 180), 12), ((150, 190), 8)])
+def test_a_european_one_with_a_long_flag_is_a_one(recognizer, flag_end, pen):
+    """A 1 whose flag runs a third of its height down to the left: at MNIST's full size it reads as a 7's bar."""
+    canvas = np.full((512, 512), 255, np.uint8)
+    cv2.line(canvas, (270, 100), (262, 420), 0, pen, lineType=cv2.LINE_AA)
+    cv2.line(canvas, (270, 100), flag_end, 0, pen, lineType=cv2.LINE_AA)
+    predict(recognizer, canvas, 1, source="sketch")
+
+
+@pytest.mark.parametrize("droop, slant, pen", [(0, 90, 12), (40, 60, 12), (60, 60, 10), (50, 100, 8)])
+def test_a_seven_whose_bar_droops_is_still_a_seven(recognizer, droop, slant, pen):
+    canvas = np.full((512, 512), 255, np.uint8)
+    cv2.line(canvas, (160, 100 + droop), (330, 100), 0, pen, lineType=cv2.LINE_AA)
+    cv2.line(canvas, (330, 100), (330 - slant, 420), 0, pen, lineType=cv2.LINE_AA)
+    predict(recognizer, canvas, 7, source="sketch")
+
+
+def test_the_second_look_is_the_glyph_fitted_smaller(painter, digits):
+    """Every glyph carries its smaller fit: read always for a small image, on a doubt between 1 and 7 otherwise."""
+    from mnist_demo.glyph import SMALL_VIEW_BOX
+    from mnist_demo.pipeline import preprocess
+
+    def longer_side(image: np.ndarray) -> int:
+        ys, xs = np.nonzero(image > 0.3)
+        return int(max(np.ptp(ys), np.ptp(xs)) + 1)
+
+    image, _ = digits[1]
+    large = preprocess(painter(image), "upload").glyph
+    assert large.extra_views == () and abs(longer_side(large.second_look) - SMALL_VIEW_BOX) <= 1
+    small = preprocess(cv2.resize(painter(image, size=(64, 64), height=40), (48, 48)), "upload").glyph
+    assert small.second_look is None and abs(longer_side(small.extra_views[0]) - SMALL_VIEW_BOX) <= 1
+
+
 # --- input types ---------------------------------------------------------------------------
 
 
