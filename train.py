@@ -357,7 +357,7 @@ def main() -> None:
         initial_learning_rate=0.0,
         warmup_target=args.learning_rate,
         warmup_steps=len(train_ds),
-        decay_steps=steps - len(train_ds),
+        decay_steps=max(1, steps - len(train_ds)),  # a one-epoch run is all warm-up
     )
     model.compile(
         optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=args.weight_decay),

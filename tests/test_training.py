@@ -32,6 +32,17 @@ def test_short_training_run_learns_and_writes_its_report(tmp_path):
     assert card.startswith("---\nlibrary_name: keras") and "- mnist" in card
 
 
+@pytest.mark.slow
+def test_a_one_epoch_run_is_all_warm_up_and_still_trains(tmp_path):
+    command = [
+        sys.executable, "train.py", "--epochs", "1", "--train-limit", "1000", "--generated-negatives", "100",
+        "--digit-pairs", "100", "--out-dir", str(tmp_path),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=os.environ.copy())
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "metrics.json").read_text())["epochs"] == 1
+
+
 def test_digit_pairs_are_two_digits_in_one_glyph_as_the_number_reader_sees_them():
     import numpy as np
 
