@@ -158,19 +158,21 @@ def make_glyph(page: Page, region: Region) -> Glyph:
 
     Ordinarily the region's binary mask (with the loops a photo's blur filled opened again,
     where the page's settings say so) is scaled to DIGIT_SIDE, its stroke brought towards
-    MNIST's width, and fitted to 28x28. A digit from a small image (enlarged to be worked on:
-    a scan, a crop, a stylus trace) has no detail to spare: its gray levels inside the region
-    are fitted directly, as a scan would be, and its pen is left as the writer had it
-    (thickening a thin pen turns a European 1's flag into a 7's bar).
+    MNIST's width, and fitted to 28x28; the page's gray levels inside the region, fitted as
+    they are, are a second view the model reads too. A digit from a small image (enlarged to
+    be worked on: a scan, a crop, a stylus trace) has no detail to spare: only its gray levels
+    are fitted, as a scan would be, and its pen is left as the writer had it (thickening a thin
+    pen turns a European 1's flag into a 7's bar).
     """
     gray, scale, low_resolution = page.gray, page.scale, page.low_resolution
     x, y, w, h = region.box
     to_work = scaling(scale, scale)  # input -> working pixels
     to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
+    near = cv2.dilate(region.mask, np.ones((3, 3), np.uint8))  # the region's ink and its anti-aliased rim
+    ink = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
     stroke_normalized = False
     if low_resolution:
-        near = cv2.dilate(region.mask, np.ones((3, 3), np.uint8))  # the region's ink and its anti-aliased rim
-        crop = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
+        crop = ink
         to_square = np.eye(3)
     else:
         crop = crop_to_square(
@@ -189,4 +191,7 @@ def make_glyph(page: Page, region: Region) -> Glyph:
     small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0]
     if low_resolution:
         return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=(small,))
-    return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small)
+    # The binary view and the gray one err on different digits (a threshold drops a faint flag, a
+    # normalized pen closes a loop; gray keeps noise and the writer's pen): the model reads both.
+    views = (fit_to_mnist(ink)[0],) if ink.any() else ()
+    return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=views, second_look=small)

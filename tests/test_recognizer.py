@@ -208,9 +208,26 @@ def test_the_second_look_is_the_glyph_fitted_smaller(painter, digits):
 
     image, _ = digits[1]
     large = preprocess(painter(image), "upload").glyph
-    assert large.extra_views == () and abs(longer_side(large.second_look) - SMALL_VIEW_BOX) <= 1
+    assert abs(longer_side(large.second_look) - SMALL_VIEW_BOX) <= 1
     small = preprocess(cv2.resize(painter(image, size=(64, 64), height=40), (48, 48)), "upload").glyph
     assert small.second_look is None and abs(longer_side(small.extra_views[0]) - SMALL_VIEW_BOX) <= 1
+
+
+def test_a_glyph_is_read_in_the_page_gray_too(painter, digits):
+    """Besides the binary view, its pen brought to MNIST's width, the model reads the page's gray inside the region.
+
+    The gray view keeps the writer's pen: a hairline digit stays thin there, while the binary view is thickened.
+    """
+    from mnist_demo.glyph import MNIST_BOX
+    from mnist_demo.pipeline import preprocess
+
+    image, label = digits[3]
+    glyph = preprocess(painter(image, thickness=-0.04), "upload").glyph
+    assert glyph.stroke_normalized and len(glyph.extra_views) == 1
+    gray = glyph.extra_views[0]
+    ys, xs = np.nonzero(gray > 0.3)
+    assert abs(max(np.ptp(ys), np.ptp(xs)) + 1 - MNIST_BOX) <= 1
+    assert gray.sum() < 0.7 * glyph.image.sum()
 
 
 # --- input types ---------------------------------------------------------------------------
