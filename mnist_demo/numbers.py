@@ -314,8 +314,10 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     if not regions:
         return []
     pairs = {i: union(a, b, page.mask) for i, (a, b) in enumerate(zip(regions, regions[1:])) if strokes_of_one(a, b, height)}
-    first = digit_like(classify(np.stack([make_glyph(page, r).image for r in [*regions, *pairs.values()]])))
+    first_outputs = classify(np.stack([make_glyph(page, r).image for r in [*regions, *pairs.values()]]))
+    first = digit_like(first_outputs)
     wholes, joined = first[: len(regions)], dict(zip(pairs, first[len(regions) :]))
+    whole_labels = first_outputs[: len(regions), :NUM_CLASSES].argmax(axis=1)
     # One straight stroke is never two digits, however it leans: a slanted 1 is as wide as a pair.
     straight = {i for i, r in enumerate(regions) if is_straight_stroke(r)}
     searched = {
@@ -340,7 +342,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
             readings.append((cut, whole if len(cut) == 1 else None))
         elif ones.get(i):
             stop = start + 2 * len(ones[i])
-            cut = surest_one_beside(ones[i], outputs[start:stop], height)
+            cut = surest_one_beside(ones[i], outputs[start:stop], height, int(whole_labels[i]))
             readings.append((cut, None) if cut else ([region], whole))
             start = stop
         else:
@@ -427,16 +429,19 @@ def is_stroke(part: Region, height: float) -> bool:
     return part.box[3] >= ONE_HEIGHT * height and part.box[2] <= ONE_WIDTH * height
 
 
-def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, height: float) -> list[Region] | None:
-    """The split whose stroke reads as a 1 and other side as another digit, both surely (the surest of them); or None.
+def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, height: float, whole: int) -> list[Region] | None:
+    """The split whose stroke reads as a 1 and other side as the digit the whole shape read as, both surely; or None.
 
-    ``outputs`` are the model's outputs for the splits' pieces, two rows per split, in order.
+    ``outputs`` are the model's outputs for the splits' pieces, two rows per split, in order;
+    ``whole`` is the digit the uncut shape reads as. A 1 written into its neighbour leaves the
+    neighbour's reading ("41" reads as a 4, and so does its 4); a 0 or a 6 whose ring is open
+    can be cut at the opening into an arc that reads as a 1 and a rest that reads as anything.
     """
     labels, sure = outputs[:, :NUM_CLASSES].argmax(axis=1).reshape(-1, 2), digit_like(outputs).reshape(-1, 2)
     best, chosen = 0.0, None
     for (left, right), label, certainty in zip(splits, labels, sure):
         one = 0 if is_stroke(left, height) else 1
-        if label[one] == 1 and label[1 - one] != 1 and certainty.min() >= ONE_SURE and certainty.min() > best:
+        if label[one] == 1 and label[1 - one] == whole != 1 and certainty.min() >= ONE_SURE and certainty.min() > best:
             best, chosen = float(certainty.min()), [left, right]
     return chosen
 

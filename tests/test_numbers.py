@@ -166,6 +166,16 @@ def test_a_one_written_into_its_neighbour_is_cut_off_but_a_four_keeps_its_stem(r
     assert recognizer.read_number(image, source="upload").text == "41"
 
 
+@pytest.mark.parametrize("gap_at", [60, 90])  # degrees clockwise from the right: its lower right, its bottom
+def test_a_zero_whose_ring_is_open_is_not_cut_into_a_one_and_another_digit(recognizer, gap_at):
+    """A cut through the opening of a 0 frees an arc that reads as a 1, but the rest is no longer a 0: not a 1 beside a 0."""
+    image = np.full((240, 360), 255, np.uint8)
+    cv2.line(image, (40, 50), (140, 50), 0, 12)  # a 7
+    cv2.line(image, (140, 50), (80, 200), 0, 12)
+    cv2.ellipse(image, (250, 125), (45, 75), 0, gap_at + 35, gap_at + 360, 0, 12)  # a 0 open over 35 degrees
+    assert recognizer.read_number(image, source="upload").text == "70"
+
+
 def test_a_one_with_a_long_lead_in_stroke_stays_one_digit(recognizer):
     """Any stroke reads surely as a 1, so the flag of a 1 written "/|" is not cut off as a 1 of its own."""
     image = np.full((240, 420), 255, np.uint8)
