@@ -44,7 +44,8 @@ CERTAINLY_SEVERAL = 2.3  # ... and one wider than this is surely several digits 
 NARROWEST_PAIR = 0.45  # shapes narrower than this times a digit's height are one digit (a 1 touching a 7 is wider)
 SURE_WHOLE = 0.9  # a shape read this surely as one digit is cut only for a 1 beside it (see ``one_beside``)
 SEVERAL = 1.2  # a shape narrower than this times a digit's height is cut in two at most
-CUT_STEP = 0.05  # candidate cuts this share of a digit's height apart
+CUT_STEP = 0.05  # candidate cuts this share of a digit's height apart ...
+ONE_CUT_STEP = 0.1  # ... and where a 1 may be cut from a shape read surely as one digit (every such shape is tried)
 SLOPES = (-0.3, -0.15, 0.0, 0.15, 0.3)  # the leans a cut may take (x per row down): handwriting slants
 MIN_WIDTH = 0.1  # a piece narrower than this times a digit's height is a sliver, not a digit
 PIECE_COST = 1.2  # each digit read costs this much (in -log sureness): a cut must earn its piece
@@ -208,13 +209,13 @@ class Cut:
     slope: float
 
 
-def candidate_cuts(region: Region, height: float) -> list[Cut]:
-    """Cuts every CUT_STEP of a digit's height across the region, each at the lean that crosses the least ink.
+def candidate_cuts(region: Region, height: float, step: float = CUT_STEP) -> list[Cut]:
+    """Cuts every ``step`` of a digit's height across the region, each at the lean that crosses the least ink.
 
     Handwriting leans, and a leaning pair overlaps: a vertical cut would take a slice of
     one digit into the other, a cut along the lean passes between them.
     """
-    step = max(1.0, CUT_STEP * height)
+    step = max(1.0, step * height)
     columns = np.arange(step, region.box[2] - 0.5 * step, step)
     least_ink = [min(SLOPES, key=lambda s: (np.count_nonzero(ink_crossed(region.mask, c, s)), abs(s))) for c in columns]
     return [Cut(float(c), slope) for c, slope in zip(columns, least_ink)]
@@ -412,7 +413,7 @@ def one_beside(region: Region, page: Page, height: float) -> list[tuple[Region, 
     stroke on one side and a full-height shape on the other. The model then decides.
     """
     splits = []
-    for cut in candidate_cuts(region, height):
+    for cut in candidate_cuts(region, height, ONE_CUT_STEP):
         crossed = ink_crossed(region.mask, cut.column, cut.slope)
         if strokes_crossed(crossed) > 1 or np.count_nonzero(crossed) > JOIN * height:
             continue
