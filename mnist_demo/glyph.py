@@ -153,8 +153,8 @@ def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarra
     return np.array([[sx, 0, 0.5 * sx - 0.5 + tx], [0, sy, 0.5 * sy - 0.5 + ty], [0, 0, 1.0]])
 
 
-def make_glyph(page: Page, region: Region) -> Glyph:
-    """A region of ``page`` as a 28x28 MNIST-style glyph.
+def make_glyph(page: Page, region: Region, views: bool = True) -> Glyph:
+    """A region of ``page`` as a 28x28 MNIST-style glyph; with ``views=False``, without the other views.
 
     Ordinarily the region's binary mask (with the loops a photo's blur filled opened again,
     where the page's settings say so) is scaled to DIGIT_SIDE, its stroke brought towards
@@ -162,17 +162,16 @@ def make_glyph(page: Page, region: Region) -> Glyph:
     they are, are a second view the model reads too. A digit from a small image (enlarged to
     be worked on: a scan, a crop, a stylus trace) has no detail to spare: only its gray levels
     are fitted, as a scan would be, and its pen is left as the writer had it (thickening a thin
-    pen turns a European 1's flag into a 7's bar).
+    pen turns a European 1's flag into a 7's bar). The number reader scores its candidate pieces
+    on ``image`` alone: the other views are made only for the digits it reads.
     """
     gray, scale, low_resolution = page.gray, page.scale, page.low_resolution
     x, y, w, h = region.box
     to_work = scaling(scale, scale)  # input -> working pixels
     to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
-    near = cv2.dilate(region.mask, np.ones((3, 3), np.uint8))  # the region's ink and its anti-aliased rim
-    ink = np.where(near > 0, gray[y : y + h, x : x + w], 0).astype(np.uint8)
     stroke_normalized = False
     if low_resolution:
-        crop = ink
+        crop = gray_inside(page, region)
         to_square = np.eye(3)
     else:
         crop = crop_to_square(
@@ -185,6 +184,8 @@ def make_glyph(page: Page, region: Region) -> Glyph:
     image, fit = fit_to_mnist(crop)
     transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
     box_in_input = tuple(int(round(v / scale)) for v in (x, y, w, h))
+    if not views:
+        return Glyph(image, transform, box_in_input, stroke_normalized)
     # The model judges a flag at the top of a stroke differently at MNIST's full 20 pixels and a little
     # smaller: fitted full size, a European 1's flag reads as a 7's bar (measured on held-out writers).
     # A small image's digit is always read at both sizes; any other digit, when the model doubts between 1 and 7.
@@ -193,5 +194,13 @@ def make_glyph(page: Page, region: Region) -> Glyph:
         return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=(small,))
     # The binary view and the gray one err on different digits (a threshold drops a faint flag, a
     # normalized pen closes a loop; gray keeps noise and the writer's pen): the model reads both.
-    views = (fit_to_mnist(ink)[0],) if ink.any() else ()
-    return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=views, second_look=small)
+    ink = gray_inside(page, region)
+    gray_view = (fit_to_mnist(ink)[0],) if ink.any() else ()
+    return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=gray_view, second_look=small)
+
+
+def gray_inside(page: Page, region: Region) -> np.ndarray:
+    """The page's gray levels over a region's ink and its anti-aliased rim, zero elsewhere in its box."""
+    x, y, w, h = region.box
+    near = cv2.dilate(region.mask, np.ones((3, 3), np.uint8))
+    return np.where(near > 0, page.gray[y : y + h, x : x + w], 0).astype(np.uint8)

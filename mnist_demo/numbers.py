@@ -315,7 +315,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     if not regions:
         return []
     pairs = {i: union(a, b, page.mask) for i, (a, b) in enumerate(zip(regions, regions[1:])) if strokes_of_one(a, b, height)}
-    first_outputs = classify(np.stack([make_glyph(page, r).image for r in [*regions, *pairs.values()]]))
+    first_outputs = classify(np.stack([make_glyph(page, r, views=False).image for r in [*regions, *pairs.values()]]))
     first = digit_like(first_outputs)
     wholes, joined = first[: len(regions)], dict(zip(pairs, first[len(regions) :]))
     whole_labels = first_outputs[: len(regions), :NUM_CLASSES].argmax(axis=1)
@@ -331,7 +331,8 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     ones = {i: one_beside(regions[i], page, height) for i in sure}
     pieces = [searched[i].parts[key] for i, key in keys]
     parts = pieces + [part for i in ones for pair in ones[i] for part in pair]
-    outputs = classify(np.stack([make_glyph(page, part).image for part in parts])) if parts else np.zeros((0, NUM_OUTPUTS))
+    images = [make_glyph(page, part, views=False).image for part in parts]
+    outputs = classify(np.stack(images)) if parts else np.zeros((0, NUM_OUTPUTS))
     sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
     start = len(keys)
     readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)
