@@ -222,25 +222,37 @@ def drawing(editor: dict | None) -> np.ndarray | None:
 
 
 def drawing_digest(editor: dict | None) -> str:
-    """A fingerprint of a canvas's drawing ("" for none)."""
+    """A fingerprint of a canvas's drawing ("" for an empty canvas)."""
     composite = drawing(editor)
-    return "" if composite is None else hashlib.blake2b(np.ascontiguousarray(composite).tobytes(), digest_size=16).hexdigest()
+    if composite is None or not np.asarray(composite).any():
+        return ""
+    return hashlib.blake2b(np.ascontiguousarray(composite).tobytes(), digest_size=16).hexdigest()
+
+
+# How many of a visitor's drawings a canvas remembers as answered: a late copy comes from the last few.
+DRAWINGS_REMEMBERED = 8
 
 
 def on_new_drawing(handler, outputs: int, always: bool = False):
-    """``handler(editor, tta)`` for a canvas's events, skipped when the drawing is the one last answered.
+    """``handler(editor, tta)`` for a canvas's events, skipped when the drawing has been answered already.
 
-    The editor sends its drawing again, unchanged, when its tab is shown again; answered,
-    that late copy could land after a Clear and put the old answer back beside an empty canvas.
-    The last drawing answered is kept per visitor in a ``gr.State``, passed in and out as ``last``;
+    The editor sends its drawing again, unchanged, when its tab is shown again, and on a slow
+    browser that copy (it waits for its upload) can reach the server after a Clear that the
+    visitor made later; answered, it would put the old answer back beside an empty canvas.
+    So a change event is not answered for a drawing answered before, even with a Clear
+    (an empty drawing) between them. The digests of the last ``DRAWINGS_REMEMBERED`` drawings
+    answered are kept per visitor in a ``gr.State``, passed in and out as ``answered``;
     a button (``always``) answers whatever it is sent, and records it too.
     """
 
-    def answer(editor: dict | None, tta: bool, last: str | None):
+    def answer(editor: dict | None, tta: bool, answered: tuple[str, ...] | None):
+        answered = tuple(answered or ())
         digest = drawing_digest(editor)
-        if digest == last and not always:
-            return *(gr.skip() for _ in range(outputs)), last
-        return *handler(editor, tta), digest
+        if digest and digest in answered and not always:
+            return *(gr.skip() for _ in range(outputs)), answered
+        if digest:
+            answered = (*(seen for seen in answered if seen != digest), digest)[-DRAWINGS_REMEMBERED:]
+        return *handler(editor, tta), answered
 
     return answer
 
