@@ -693,6 +693,21 @@ def test_fit_to_mnist_on_an_empty_crop_raises():
 # --- the whole pipeline ---------------------------------------------------------------------
 
 
+def test_the_steps_show_every_view_the_model_reads(first_of_each_class):
+    """The model averages the glyph with its other views: the gallery shows them all, last."""
+    image = first_of_each_class[3]
+    photo = 255 - cv2.resize(image, (300, 300), interpolation=cv2.INTER_CUBIC)
+    processed = P.preprocess(photo, "webcam", record_steps=True)
+    assert len(processed.glyph.extra_views) == 1
+    (caption, shown), *_ = processed.steps[-1:]
+    assert caption == "gray levels, 28x28"
+    np.testing.assert_array_equal(shown, P.to_uint8(processed.glyph.extra_views[0]))
+    scan = 255 - cv2.resize(image[4:24, 4:24], (16, 16), interpolation=cv2.INTER_AREA)  # a small scan, ink dark
+    processed = P.preprocess(scan, "upload", record_steps=True)
+    assert [caption for caption, _ in processed.steps[-2:]] == ["28x28, centred", "at 16 px, 28x28"]
+    np.testing.assert_array_equal(processed.steps[-1][1], P.to_uint8(processed.glyph.extra_views[0]))
+
+
 def test_preprocess_records_every_step_as_uint8_images(first_of_each_class):
     image = first_of_each_class[0]
     gray = 255 - cv2.resize(image, (300, 300), interpolation=cv2.INTER_CUBIC)
