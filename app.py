@@ -233,7 +233,29 @@ def drawing_digest(editor: dict | None) -> str:
 DRAWINGS_REMEMBERED = 8
 
 
-def on_new_drawing(handler, outputs: int, always: bool = False):
+# Drawings a canvas uploaded and no event has claimed yet, kept at most (three PNGs each: background, layer, composite).
+UNCLAIMED_UPLOADS = 256
+
+
+def forget_unclaimed_uploads(canvas: gr.ImageEditor, keep: int = UNCLAIMED_UPLOADS) -> None:
+    """Drop all but the newest ``keep`` drawings the canvas uploaded for events that never claimed them.
+
+    With a change listener, the editor uploads its layers and composite at every stroke and the
+    component keeps them (``blob_storage``) until an event names them; most events send the
+    drawing as files instead, so in a long-running app they would pile up for good.
+    """
+    storage = getattr(canvas, "blob_storage", None)
+    if not isinstance(storage, dict) or len(storage) <= keep:
+        return
+    try:
+        stale = list(storage)[:-keep]  # oldest first: dicts keep insertion order
+    except RuntimeError:  # another visitor's upload landed meanwhile: prune on the next event
+        return
+    for key in stale:
+        storage.pop(key, None)
+
+
+def on_new_drawing(handler, outputs: int, canvas: gr.ImageEditor | None = None, always: bool = False):
     """``handler(editor, tta)`` for a canvas's events, skipped when the drawing has been answered already.
 
     The editor sends its drawing again, unchanged, when its tab is shown again, and on a slow
@@ -242,10 +264,13 @@ def on_new_drawing(handler, outputs: int, always: bool = False):
     So a change event is not answered for a drawing answered before, even with a Clear
     (an empty drawing) between them. The digests of the last ``DRAWINGS_REMEMBERED`` drawings
     answered are kept per visitor in a ``gr.State``, passed in and out as ``answered``;
-    a button (``always``) answers whatever it is sent, and records it too.
+    a button (``always``) answers whatever it is sent, and records it too. Each event also
+    bounds what ``canvas`` keeps of its uploads (see ``forget_unclaimed_uploads``).
     """
 
     def answer(editor: dict | None, tta: bool, answered: tuple[str, ...] | None):
+        if canvas is not None:
+            forget_unclaimed_uploads(canvas)
         answered = tuple(answered or ())
         digest = drawing_digest(editor)
         if digest and digest in answered and not always:
@@ -439,7 +464,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                 inputs = [sketch, sketch_tta]
                 sketch_drawn = gr.State()
                 sketch.change(
-                    on_new_drawing(recognize_sketch, len(sketch_out)),
+                    on_new_drawing(recognize_sketch, len(sketch_out), sketch),
                     [*inputs, sketch_drawn],
                     [*sketch_out, sketch_drawn],
                     trigger_mode="always_last",
@@ -449,7 +474,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     concurrency_id="predict",
                 )
                 sketch_button.click(
-                    on_new_drawing(recognize_sketch, len(sketch_out), always=True),
+                    on_new_drawing(recognize_sketch, len(sketch_out), sketch, always=True),
                     [*inputs, sketch_drawn],
                     [*sketch_out, sketch_drawn],
                     api_name="recognize_sketch",
@@ -540,7 +565,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                 number_outputs = [number_text, number_gallery]
                 number_drawn = gr.State()
                 number_sketch.change(
-                    on_new_drawing(read_drawn_number, len(number_outputs)),
+                    on_new_drawing(read_drawn_number, len(number_outputs), number_sketch),
                     [number_sketch, number_tta, number_drawn],
                     [*number_outputs, number_drawn],
                     trigger_mode="always_last",
@@ -550,7 +575,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     concurrency_id="predict",
                 )
                 number_button.click(
-                    on_new_drawing(read_drawn_number, len(number_outputs), always=True),
+                    on_new_drawing(read_drawn_number, len(number_outputs), number_sketch, always=True),
                     [number_sketch, number_tta, number_drawn],
                     [*number_outputs, number_drawn],
                     api_name="read_drawn_number",

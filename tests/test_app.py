@@ -158,6 +158,24 @@ def test_read_number_returns_the_string_and_each_digit(client, tmp_path):
     assert 0 < result["confidence"] <= 1
 
 
+def test_a_canvas_keeps_a_bounded_number_of_the_uploads_no_event_claimed():
+    """With a change listener the editor uploads every stroke; most are never claimed by an event."""
+    import gradio as gr
+    from gradio.components.image_editor import AcceptBlobs
+
+    from app import UNCLAIMED_UPLOADS, on_new_drawing
+
+    canvas = gr.Sketchpad(type="numpy")
+    strokes = UNCLAIMED_UPLOADS + 40
+    for stroke in range(strokes):  # what the browser sends at each stroke: background, layer, composite
+        for kind in ("background", "layer", "composite"):
+            data = {"type": kind, "index": 0 if kind == "layer" else None, "file": b"", "id": f"stroke{stroke}"}
+            canvas.accept_blobs(AcceptBlobs(data=data, files=[(kind, b"\x89PNG" + bytes(1000))]))
+    assert len(canvas.blob_storage) == strokes
+    on_new_drawing(lambda editor, tta: ("label", "status"), 2, canvas)(None, False, None)
+    assert list(canvas.blob_storage) == [f"stroke{k}" for k in range(40, strokes)], "the newest uploads must stay"
+
+
 def test_a_canvas_sending_a_drawing_it_was_answered_for_again_is_not_answered_again_even_after_a_clear():
     """The editor re-sends its drawing when its tab is shown again, and on a slow browser that copy
     can reach the server after the Clear that followed it: answered, it would put the old answer back."""
