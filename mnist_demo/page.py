@@ -33,6 +33,10 @@ HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to
 # A clean picture whose frame is this much bright paper is dark ink on paper, however much of the frame
 # a bold digit cropped tight covers: a light-on-dark drawing shows its dark ground all round.
 PAPER_FRAME = 0.35
+# One whose frame is this much dark ground, the light reaching it strokes (not a convex sheet: SOLID of
+# its hull), is light ink on a dark ground: a bold chalk digit cropped tight covers the rest.
+DARK_FRAME = 0.75
+SOLID = 0.9
 CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 SOURCES = ("sketch", "webcam", "upload", "mnist")
@@ -70,6 +74,7 @@ class Page:
     settings: Settings
     warnings: tuple[str, ...] = ()
     low_resolution: bool = False  # a small image, or one blown up from a small image: no detail to spare
+    plain_ground: bool = False  # ink on an evenly lit, plain ground (a crop, a scan, a drawing): no table, no shadow
 
 
 # --- colour and polarity -------------------------------------------------------------------
@@ -152,8 +157,25 @@ def on_dark_ground(gray: np.ndarray) -> bool:
 
 
 def dark_ground(small: np.ndarray, level: float, clean: float) -> bool:
-    """``on_dark_ground`` for a picture already downscaled and measured by ``clean_levels``."""
-    return bool(clean >= 0.8 and np.mean(frame_of(small) <= level) >= 0.9 and not solid_sheet(small > level))
+    """``on_dark_ground`` for a picture already downscaled and measured by ``clean_levels``.
+
+    A bold chalk digit cropped tight leaves the ground less of the frame (DARK_FRAME of it); the
+    light there is then strokes, which curve, where a sheet of paper running off the picture is convex.
+    """
+    dark_frame = float(np.mean(frame_of(small) <= level))
+    light = small > level
+    framed_strokes = dark_frame >= DARK_FRAME and not convex_at_frame(light)
+    return bool(clean >= 0.8 and (dark_frame >= 0.9 or framed_strokes) and not solid_sheet(light))
+
+
+def convex_at_frame(side: np.ndarray) -> bool:
+    """Whether any shape of one side of a picture (a boolean mask) that reaches the frame fills SOLID of its convex hull."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(side.astype(np.uint8), connectivity=8)
+    for label in set(frame_of(labels).tolist()) - {0}:
+        outlines, _ = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if stats[label, cv2.CC_STAT_AREA] >= SOLID * cv2.contourArea(cv2.convexHull(np.vstack(outlines))):
+            return True
+    return False
 
 
 def is_light_background(gray: np.ndarray) -> bool:
@@ -369,16 +391,18 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
 def frame_ink_is_digit(gray: np.ndarray) -> bool:
     """Whether the ink (ink-bright gray) at the frame is a digit the picture was cropped to.
 
-    Every shape that reaches the frame then spans nearly the whole picture, both ways, and is
-    as dark as ink; the table or a shadow along an edge, or across a corner, does neither.
+    Every shape that reaches the frame then spans nearly the whole picture one way and much of it
+    the other (a crop leaves a margin, and a dot or a flag beside the digit widens it), and is as
+    dark as ink; the table or a shadow along an edge, or across a corner, does neither.
     """
     small = downscaled(gray)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h, w = ink.shape
-    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge = np.unique(frame_of(labels))  # the two outermost pixels, as ``uneven_lighting`` sees the frame
     edge = edge[edge > 0]
-    spans = (stats[edge, cv2.CC_STAT_WIDTH] >= 0.9 * w) & (stats[edge, cv2.CC_STAT_HEIGHT] >= 0.9 * h)
+    across, down = stats[edge, cv2.CC_STAT_WIDTH] / w, stats[edge, cv2.CC_STAT_HEIGHT] / h
+    spans = (np.maximum(across, down) >= 0.9) & (np.minimum(across, down) >= 0.5)
     inky = [np.median(small[labels == label]) >= 0.7 * np.percentile(small, 99.9) for label in edge]
     return bool(edge.size and spans.all() and all(inky))
 
@@ -572,18 +596,18 @@ def read_page(
 
     gray = to_gray(image)
     # An enlarged small image is a crop or a scan: its frame is paper.
-    as_given = gray
     light = is_light_background_of_crop(gray) if low_resolution else is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
+    plain_ground = on_paper(255 - gray)  # dark ink on light paper, or light chalk on a dark board
     # Flattening takes what is broad for background: in a small crop, or a bold digit filling its
     # frame, the digit's own strokes are that broad. Such a page is left as it is when its lighting is
     # even along the frame (judged before CLAHE, which makes even paper uneven), or when it is ink on
-    # paper cropped to the digit: the ink at its frame is then the digit, not the table.
+    # a plain ground cropped to the digit: the ink at its frame is then the digit, not the table.
     flatten = (
         settings.flatten
         and not low_resolution
-        and (not broad_strokes(gray) or (uneven_lighting(gray) and not (on_paper(as_given) and frame_ink_is_digit(gray))))
+        and (not broad_strokes(gray) or (uneven_lighting(gray) and not (plain_ground and frame_ink_is_digit(gray))))
     )
     if settings.clahe:
         gray = apply_clahe(gray)
@@ -606,4 +630,4 @@ def read_page(
     steps.add("threshold", mask)
     mask = clean_mask(mask)
     steps.add("morphology", mask)
-    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution)
+    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground)

@@ -60,7 +60,10 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         page = read_page(image, source, remove_bg=remove_bg, steps=steps)
         # An enlarged small image is a crop: a shape at its edge is the digit, never the table.
         region, reasons = pick_digit(
-            page.mask, reject_border=page.settings.reject_border and not page.low_resolution, crop=page.low_resolution
+            page.mask,
+            reject_border=page.settings.reject_border and not page.low_resolution,
+            crop=page.low_resolution,
+            plain_ground=page.plain_ground,
         )
     except NoDigitFound as problem:
         problem.steps = steps.images  # the gallery shows how far it got

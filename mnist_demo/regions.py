@@ -25,6 +25,7 @@ MIN_AREA_FRACTION = 2e-4  # smaller components (of the image area) are specks
 MAX_EDGE_CROSSINGS = 6
 MAX_PIECES = 6
 BORDER_INK = 0.25  # a shape touching a photo's edge where this much of the frame is ink is the table, not a digit
+FRAME_STROKES = 6  # a digit cropped tight meets the frame over at most this many of its stroke widths
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,16 @@ def find_regions(mask: np.ndarray) -> list[Region]:
     return sorted(regions, key=lambda r: r.box[0])
 
 
-def pick_digit(mask: np.ndarray, *, reject_border: bool, crop: bool = False) -> tuple[Region, tuple[Reason, ...]]:
+def pick_digit(
+    mask: np.ndarray, *, reject_border: bool, crop: bool = False, plain_ground: bool = False
+) -> tuple[Region, tuple[Reason, ...]]:
     """The digit of a one-digit image, and the reasons to doubt it; ``NoDigitFound`` if there is nothing.
 
     Connected components are scored by area, less for those far from the centre;
     the best plausible one is the digit. Components near it that are not specks
     join it: the bar of a 7, the top of a 5 or the second stroke of a 4 are often separate.
-    ``crop`` says the image is a crop of the digit (an enlarged small image), which the digit fills.
+    ``crop`` says the image is a crop of the digit (an enlarged small image), which the digit fills;
+    ``plain_ground`` that the picture is ink on a plain, evenly lit ground (``Page.plain_ground``).
     """
     h, w = mask.shape
     labels, stats, widths = components(mask)
@@ -115,6 +119,10 @@ def pick_digit(mask: np.ndarray, *, reject_border: bool, crop: bool = False) -> 
     # No digit is much wider than tall; in a photo, what touches or spans the frame
     # is the table, a paper edge or a shadow. Prefer shapes that are none of these.
     framed = ~touches & (ws < 0.85 * w) & (hs < 0.85 * h) if reject_border else np.ones(len(areas), bool)
+    if reject_border and plain_ground:
+        # On a plain ground, a shape at the frame (or spanning the picture) that meets the frame only
+        # briefly is a digit the picture was cropped to, and a dot or a flag beside it no alternative.
+        framed |= cut_at_frame(labels, widths)
     plausible = (ws <= 2.5 * hs) & framed
     if (score * plausible).max() > 0:
         score *= plausible
@@ -145,6 +153,19 @@ def pick_digit(mask: np.ndarray, *, reject_border: bool, crop: bool = False) -> 
     if crop and (edge_crossings(mask) > MAX_EDGE_CROSSINGS or np.count_nonzero(areas >= smallest / 4) > MAX_PIECES):
         reasons.append(Reason.BUSY)
     return region, tuple(dict.fromkeys(reasons))
+
+
+def cut_at_frame(labels: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Per component: whether it meets the frame only briefly, as strokes the frame cut do.
+
+    A digit cropped tight meets the frame where its strokes cross it, a few stroke widths in all
+    (FRAME_STROKES) and less than BORDER_INK of the frame; the table, a shadow or the corner of a
+    sheet runs along the frame, tens of its widths, or a broad one, much of the frame. A component
+    that does not meet the frame at all passes.
+    """
+    frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    contact = np.bincount(frame, minlength=len(widths) + 1)[1:]
+    return (contact <= FRAME_STROKES * widths) & (contact <= BORDER_INK * frame.size)
 
 
 def edge_crossings(mask: np.ndarray) -> int:

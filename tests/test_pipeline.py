@@ -189,6 +189,78 @@ def test_ink_at_the_frame_is_the_digit_only_when_it_spans_the_picture(first_of_e
     assert not page.frame_ink_is_digit(shadow.astype(np.uint8)), "a shadow spanning the picture is not ink"
 
 
+def test_ink_at_the_frame_is_the_digit_when_a_dot_beside_it_widens_the_crop(first_of_each_class):
+    """Cropped with a dot in the picture, the digit spans the picture one way and only most of it the other."""
+    for label in (1, 2, 7):
+        crop = 255 - bold_tight_crop(first_of_each_class[label], 300, 0, pen=1)  # ink-bright
+        widened = cv2.copyMakeBorder(crop, 0, 0, crop.shape[1] // 3, 0, cv2.BORDER_CONSTANT, value=0)
+        cv2.circle(widened, (crop.shape[1] // 6, 150), 6, 255, -1)
+        assert page.frame_ink_is_digit(widened), f"a bold {label} with a dot beside it"
+        steps = [caption for caption, _ in P.preprocess(255 - widened, "upload", record_steps=True).steps]
+        assert "background flattened" not in steps, f"a bold {label}: its strokes were taken for background"
+
+
+def tight_one_and_a_dot() -> np.ndarray:
+    """Mask of a marker 1 cropped at its ink (it runs from the top edge to the bottom one) and a dot beside it."""
+    mask = np.zeros((300, 200), np.uint8)
+    cv2.line(mask, (130, 0), (70, 299), 255, 40)
+    cv2.circle(mask, (25, 120), 6, 255, -1)
+    return mask
+
+
+def test_on_a_plain_ground_a_digit_cropped_at_its_ink_is_the_digit_not_a_dot_beside_it():
+    mask = tight_one_and_a_dot()
+    region, _ = R.pick_digit(mask, reject_border=True, plain_ground=True)
+    assert region.box[3] == 300 and region.area > 0.9 * np.count_nonzero(mask)
+    # In a photo, what reaches the frame is the table or a shadow: any shape inside is preferred.
+    region, _ = R.pick_digit(mask, reject_border=True, plain_ground=False)
+    assert region.box[3] < 20
+    # The whole way, from a picture of it: dark marker on paper.
+    picture = np.where(cv2.GaussianBlur(mask, (5, 5), 0) > 127, 30, 235).astype(np.uint8)
+    assert P.preprocess(picture, "upload").glyph.box[3] >= 0.9 * 300
+
+
+def test_on_a_plain_ground_the_table_along_the_frame_is_still_not_the_digit():
+    """A dark strip along a side, or a table's corner, meets the frame over far more than a few stroke widths."""
+    for table in ("side", "corner"):
+        mask = np.zeros((480, 640), np.uint8)
+        if table == "side":
+            mask[:, :90] = 255
+        else:
+            cv2.fillPoly(mask, [np.array([[0, 0], [300, 0], [0, 360]])], 255)
+        cv2.line(mask, (420, 180), (430, 300), 255, 10)
+        cv2.line(mask, (380, 180), (430, 180), 255, 10)
+        region, _ = R.pick_digit(mask, reject_border=True, plain_ground=True)
+        assert region.box[0] > 300, table
+
+
+def test_a_bold_chalk_digit_cropped_tight_is_light_on_dark(first_of_each_class):
+    """With a small margin the digit crosses much of the frame; the dark ground still shows round most of it."""
+    light_on_dark = 0
+    for digit in first_of_each_class.values():
+        drawn = np.where(bold_tight_crop(digit, 300, 3, pen=1) < 128, 255, 0).astype(np.uint8)
+        light_on_dark += not page.is_light_background(drawn)
+    assert light_on_dark >= 8  # (a 3 and a 6 cross a third of the frame: those are taken for ink on paper)
+
+
+@pytest.mark.parametrize("angle", [10, 20])
+def test_a_sheet_of_paper_running_off_a_photo_on_a_dark_table_is_ink_on_paper(angle):
+    """The table holds three quarters of the frame, as a chalk digit's ground would; but the sheet is convex, strokes curve."""
+    photo = np.full((480, 640), 40, np.uint8)
+    cv2.fillPoly(photo, [cv2.boxPoints(((330, 250), (540, 460), angle)).astype(np.int32)], 230)
+    cv2.putText(photo, "7", (250, 330), cv2.FONT_HERSHEY_SIMPLEX, 5, 30, 20)
+    assert np.mean(page.frame_of(photo) < 128) >= page.DARK_FRAME
+    assert page.is_light_background(photo)
+
+
+def test_ink_at_the_frame_is_the_digit_when_its_edge_is_soft():
+    """A crop's outermost pixel row is often the ink's anti-aliased rim, lighter than the ink: the frame is two pixels deep."""
+    bar = np.zeros((240, 56), np.uint8)  # ink-bright: a marker 1 cropped at its ink, paper at the sides
+    bar[1:-1, 8:48] = 220
+    bar[[0, -1], 8:48] = 90
+    assert page.frame_ink_is_digit(bar)
+
+
 def test_a_dark_slate_on_a_light_table_is_chalk_on_a_board(digit_on_canvas):
     """Its frame is the light table, as a paper crop's is; but the dark side is one solid sheet, not strokes."""
     photo = np.full((480, 640), 215, np.float32)
