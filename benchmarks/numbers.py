@@ -28,7 +28,7 @@ import time
 import numpy as np
 
 from mnist_demo import DigitRecognizer, NoDigitFound
-from mnist_demo.data import HELD_OUT_SITES, load_mnist, load_real_dev
+from mnist_demo.data import held_out_digits, load_mnist
 from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch
 
 RENDERERS = {"canvas": ("sketch", render_number_sketch), "photo": ("upload", render_number_photo)}
@@ -41,10 +41,7 @@ def digit_pool(kind: str) -> tuple[list[np.ndarray], np.ndarray]:
     if kind == "mnist":
         _, (x, y) = load_mnist()
         return list(x), y.astype(int)
-    real = load_real_dev()
-    keep = np.isin(real["unipen_writers"], HELD_OUT_SITES)
-    images = [255 - image for image in real["unipen_images"][keep]] + [255 - image for image in real["usps_images"]]
-    return images, np.concatenate([real["unipen_labels"][keep], real["usps_labels"]]).astype(int)
+    return held_out_digits()
 
 
 def read(rec: DigitRecognizer, images, labels, indices, gaps, rng, medium: str) -> tuple[str, str]:

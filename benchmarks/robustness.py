@@ -1,10 +1,13 @@
 """Accuracy on digits as people really hand them over: canvas sketches, photos of paper, tight crops.
 
-Renders MNIST *test* digits (mnist_demo.synthetic) and compares, on the same images:
+Renders MNIST *test* digits, or real handwriting no training saw (``--digits real``: UNIPEN's
+held-out writer sites and USPS scans), with mnist_demo.synthetic and compares, on the same images:
 the full pipeline, the pipeline with TTA, a naive baseline (resize the whole image
-to 28x28, invert if light), and the model on the plain MNIST images.
+to 28x28, invert if light), and the model on the digits themselves (the MNIST images; a real
+digit through the textbook MNIST recipe).
 
     python benchmarks/robustness.py                     # report seeds (never used for tuning)
+    python benchmarks/robustness.py --digits real       # the same, with real writers' digits
     python benchmarks/robustness.py --seed-base 0       # tuning seeds
     python benchmarks/robustness.py --n 2000 --model models/mnist_cnn.keras
 
@@ -27,14 +30,18 @@ import time
 import numpy as np
 
 from mnist_demo import DigitRecognizer, NoDigitFound
-from mnist_demo.data import load_mnist
+from mnist_demo.data import held_out_digits, load_mnist
+from mnist_demo.glyph import textbook_mnist
 from mnist_demo.pipeline import preprocess
 from mnist_demo.synthetic import naive_baseline, render_crop, render_photo, render_sketch
 
 SETS = {"canvas": ("sketch", render_sketch), "photo": ("upload", render_photo), "crop": ("upload", render_crop)}
 
 
-def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np.ndarray, seed_base: int) -> dict:
+def evaluate_set(
+    rec: DigitRecognizer, name: str, images: list[np.ndarray], labels: np.ndarray, references: np.ndarray, seed_base: int
+) -> dict:
+    """The set ``name`` rendered from ``images``; ``references`` are the same digits as the model reads them unrendered."""
     source, render = SETS[name]
     set_id = list(SETS).index(name)
     processed, naive, found = [], [], []
@@ -55,7 +62,7 @@ def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np
         correct[found] = [p.label == labels[i] for p, i in zip(rec.classify(processed), found)]
         correct_tta[found] = [p.label == labels[i] for p, i in zip(rec.classify(processed, tta=True), found)]
     naive_labels = rec.digit_labels(np.stack(naive))
-    plain = rec.digit_labels(images.astype(np.float32) / 255.0)
+    plain = rec.digit_labels(references)
     return {
         "set": name,
         "n": len(images),
@@ -71,7 +78,8 @@ def evaluate_set(rec: DigitRecognizer, name: str, images: np.ndarray, labels: np
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=1000, help="images per set (MNIST test images, in a fixed shuffled order)")
+    parser.add_argument("--n", type=int, default=1000, help="images per set (test digits, in a fixed shuffled order)")
+    parser.add_argument("--digits", choices=("mnist", "real"), default="mnist", help="MNIST test, or real held-out handwriting")
     parser.add_argument("--seed-base", type=int, default=100_000, help="generator seeds; < 100000 were used for tuning")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--model", default=None, help="model path (default: the app's model resolution)")
@@ -79,13 +87,24 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true", help="list the images the pipeline got wrong or found no digit in")
     args = parser.parse_args()
 
-    (_, _), (x_test, y_test) = load_mnist(args.data)
-    order = np.random.default_rng(args.seed_base).permutation(len(x_test))[: args.n]
+    if args.digits == "mnist":
+        (_, _), (x_test, y_test) = load_mnist(args.data)
+        images, labels = list(x_test), y_test
+    else:
+        images, labels = held_out_digits()
+    order = np.random.default_rng(args.seed_base).permutation(len(labels))[: args.n]
+    images, labels = [images[i] for i in order], labels[order]
+    if args.digits == "mnist":
+        references = np.stack(images).astype(np.float32) / 255.0
+    else:
+        references = np.stack([textbook_mnist(image) for image in images])
     rec = DigitRecognizer.load(args.model)
-    print(f"model: {rec.origin}; {args.n} MNIST test images per set, generator seeds {args.seed_base}+")
-    print(f"{'set':<8} {'n':>6} {'pipeline':>9} {'+TTA':>7} {'naive':>7} {'MNIST':>7} {'no digit':>9} {'ms/img':>7}")
+    what = "MNIST test images" if args.digits == "mnist" else "real held-out digits (UNIPEN, USPS)"
+    print(f"model: {rec.origin}; {args.n} {what} per set, generator seeds {args.seed_base}+")
+    reference = "MNIST" if args.digits == "mnist" else "recipe"
+    print(f"{'set':<8} {'n':>6} {'pipeline':>9} {'+TTA':>7} {'naive':>7} {reference:>7} {'no digit':>9} {'ms/img':>7}")
     for name in args.sets.split(","):
-        r = evaluate_set(rec, name, x_test[order], y_test[order], args.seed_base)
+        r = evaluate_set(rec, name, images, labels, references, args.seed_base)
         print(
             f"{r['set']:<8} {r['n']:>6} {r['pipeline']:>9.2%} {r['pipeline_tta']:>7.2%} {r['naive']:>7.2%} "
             f"{r['plain_mnist']:>7.2%} {r['no_digit']:>9} {r['ms_per_image']:>7.1f}"

@@ -37,6 +37,7 @@ PAPER_FRAME = 0.35
 # its hull), is light ink on a dark ground: a bold chalk digit cropped tight covers the rest.
 DARK_FRAME = 0.75
 SOLID = 0.9
+INKY = 0.9  # ink at the frame of a crop is this close to the darkest ink (a shadow across a photo: 0.7-0.8)
 CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 SOURCES = ("sketch", "webcam", "upload", "mnist")
@@ -393,7 +394,8 @@ def frame_ink_is_digit(gray: np.ndarray) -> bool:
 
     Every shape that reaches the frame then spans nearly the whole picture one way and much of it
     the other (a crop leaves a margin, and a dot or a flag beside the digit widens it), and is as
-    dark as ink; the table or a shadow along an edge, or across a corner, does neither.
+    dark as the darkest ink (INKY); the table or a shadow along an edge, or across a corner, does
+    neither: a shadow falling across the picture can span it, but is a good deal lighter than ink.
     """
     small = downscaled(gray)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -403,7 +405,7 @@ def frame_ink_is_digit(gray: np.ndarray) -> bool:
     edge = edge[edge > 0]
     across, down = stats[edge, cv2.CC_STAT_WIDTH] / w, stats[edge, cv2.CC_STAT_HEIGHT] / h
     spans = (np.maximum(across, down) >= 0.9) & (np.minimum(across, down) >= 0.5)
-    inky = [np.median(small[labels == label]) >= 0.7 * np.percentile(small, 99.9) for label in edge]
+    inky = [np.median(small[labels == label]) >= INKY * np.percentile(small, 99.9) for label in edge]
     return bool(edge.size and spans.all() and all(inky))
 
 

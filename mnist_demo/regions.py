@@ -122,7 +122,7 @@ def pick_digit(
     if reject_border and plain_ground:
         # On a plain ground, a shape at the frame (or spanning the picture) that meets the frame only
         # briefly is a digit the picture was cropped to, and a dot or a flag beside it no alternative.
-        framed |= cut_at_frame(labels, widths)
+        framed |= cut_at_frame(labels, stats, widths)
     plausible = (ws <= 2.5 * hs) & framed
     if (score * plausible).max() > 0:
         score *= plausible
@@ -155,17 +155,18 @@ def pick_digit(
     return region, tuple(dict.fromkeys(reasons))
 
 
-def cut_at_frame(labels: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    """Per component: whether it meets the frame only briefly, as strokes the frame cut do.
+def cut_at_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Per component (``components``'s outputs): whether it looks like a digit a picture was cropped to.
 
-    A digit cropped tight meets the frame where its strokes cross it, a few stroke widths in all
-    (FRAME_STROKES) and less than BORDER_INK of the frame; the table, a shadow or the corner of a
-    sheet runs along the frame, tens of its widths, or a broad one, much of the frame. A component
-    that does not meet the frame at all passes.
+    It spans at least three quarters of the picture one way (a crop is tight), and meets the frame only
+    where its strokes cross it: a few stroke widths in all (FRAME_STROKES), under BORDER_INK of the frame.
+    A shadow or the table at one side is smaller than that, or runs along the frame for tens of its widths.
     """
+    h, w = labels.shape
     frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     contact = np.bincount(frame, minlength=len(widths) + 1)[1:]
-    return (contact <= FRAME_STROKES * widths) & (contact <= BORDER_INK * frame.size)
+    fills = (stats[:, cv2.CC_STAT_WIDTH] >= 0.75 * w) | (stats[:, cv2.CC_STAT_HEIGHT] >= 0.75 * h)
+    return fills & (contact <= FRAME_STROKES * widths) & (contact <= BORDER_INK * frame.size)
 
 
 def edge_crossings(mask: np.ndarray) -> int:

@@ -187,6 +187,11 @@ def test_ink_at_the_frame_is_the_digit_only_when_it_spans_the_picture(first_of_e
     shadow = cv2.GaussianBlur(10 + 70 * (ys / 480 - xs / 640 > -0.2).astype(np.float32), (0, 0), 15)  # from the bottom-left
     cv2.line(shadow, (420, 150), (420, 200), 240, 4)
     assert not page.frame_ink_is_digit(shadow.astype(np.uint8)), "a shadow spanning the picture is not ink"
+    # A deep shadow over most of a photo, three quarters as bright as the ink (ink-bright): spans the picture, is no ink.
+    deep = np.full((480, 640), 20, np.uint8)
+    deep[:, 96:] = 175
+    cv2.line(deep, (420, 150), (430, 300), 240, 10)
+    assert not page.frame_ink_is_digit(deep), "a deep shadow is lighter than ink"
 
 
 def test_ink_at_the_frame_is_the_digit_when_a_dot_beside_it_widens_the_crop(first_of_each_class):
@@ -221,13 +226,16 @@ def test_on_a_plain_ground_a_digit_cropped_at_its_ink_is_the_digit_not_a_dot_bes
 
 
 def test_on_a_plain_ground_the_table_along_the_frame_is_still_not_the_digit():
-    """A dark strip along a side, or a table's corner, meets the frame over far more than a few stroke widths."""
-    for table in ("side", "corner"):
+    """A dark strip along a side, or a table's corner, meets the frame over far more than a few stroke widths;
+    a shadow's edge at one side meets it briefly, but spans a small part of the picture, as no tight crop's digit does."""
+    for table in ("side", "corner", "shadow"):
         mask = np.zeros((480, 640), np.uint8)
         if table == "side":
             mask[:, :90] = 255
-        else:
+        elif table == "corner":
             cv2.fillPoly(mask, [np.array([[0, 0], [300, 0], [0, 360]])], 255)
+        else:
+            cv2.ellipse(mask, (0, 210), (45, 80), 0, 0, 360, 255, -1)
         cv2.line(mask, (420, 180), (430, 300), 255, 10)
         cv2.line(mask, (380, 180), (430, 180), 255, 10)
         region, _ = R.pick_digit(mask, reject_border=True, plain_ground=True)
