@@ -3,8 +3,8 @@
 Numbers are composed (``mnist_demo.synthetic.number_mask``) from MNIST *test* digits and
 from real digits nobody here trained on (UNIPEN held-out writer sites and USPS scans),
 with heights and baselines that wander, a sloping line, and gaps between neighbours
-from -15% (overlapping) to +60% of a digit's width; then drawn on a canvas or
-photographed on paper.
+from -15% (overlapping) to +60% of a digit's width; then drawn on a canvas,
+photographed on paper, or in a picture cropped tight to the number (a scan or a photo).
 
     MNIST_NPZ=../shared/data/mnist.npz python benchmarks/numbers.py
     python benchmarks/numbers.py --n 100 --digits real
@@ -29,9 +29,13 @@ import numpy as np
 
 from mnist_demo import DigitRecognizer, NoDigitFound
 from mnist_demo.data import held_out_digits, load_mnist
-from mnist_demo.synthetic import number_mask, render_number_photo, render_number_sketch
+from mnist_demo.synthetic import number_mask, render_number_crop, render_number_photo, render_number_sketch
 
-RENDERERS = {"canvas": ("sketch", render_number_sketch), "photo": ("upload", render_number_photo)}
+RENDERERS = {
+    "canvas": ("sketch", render_number_sketch),
+    "photo": ("upload", render_number_photo),
+    "crop": ("upload", render_number_crop),
+}
 LENGTHS = (1, 2, 3, 4, 6, 8, 10)
 GAPS = (-0.15, -0.05, 0.0, 0.1, 0.3, 0.6)
 
@@ -87,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=200, help="numbers per table cell")
     parser.add_argument("--digits", choices=["mnist", "real", "both"], default="both")
-    parser.add_argument("--media", default="canvas,photo")
+    parser.add_argument("--media", default="canvas,photo,crop")
     parser.add_argument("--seed-base", type=int, default=100000, help="seeds below 100000 were used while tuning")
     parser.add_argument("--model", default=None)
     args = parser.parse_args()

@@ -29,7 +29,7 @@ import numpy as np
 from .glyph import Glyph, make_glyph
 from .model import NUM_CLASSES, NUM_OUTPUTS
 from .page import Page, read_page
-from .regions import Region, find_regions, stroke_width
+from .regions import Region, find_regions, meets_frame_briefly, stroke_width
 
 MAX_DIGITS = 12
 READ_HEIGHT = 56  # digits shorter than this (working pixels) in a larger picture are looked at again, closer ...
@@ -55,6 +55,8 @@ ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide
 BESIDE_HEIGHT = 0.8  # ... beside a piece at least this tall
 ONE_SURE = 0.95  # both read at least this surely: a 1 and another digit
 CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``)
+CROPPED_WIDTH = 0.7  # a number whose digits span this share of the picture's width is a crop of it ...
+SAME_PEN = 1.5  # ... and a shape at its frame at most this much thicker and taller than its digits is one too
 JOIN_OVERLAP = 0.25  # neighbours side by side over this share of the narrower one may be the strokes of one digit ...
 JOIN_WIDTH, JOIN_HEIGHT = 1.0, 1.4  # ... if together no wider and taller than this times a digit's height
 
@@ -106,9 +108,11 @@ def candidate_regions(page: Page) -> list[Region]:
     """The shapes that may be digits: no specks far smaller than the rest, no table or shadow along the frame."""
     regions = find_regions(page.mask)
     inner = [r for r in regions if not r.touches_border]
+    if page.settings.reject_border and not page.low_resolution and page.plain_ground:
+        inner = cropped_digits(regions, page.mask.shape)
     if page.settings.reject_border and not page.low_resolution and inner:
         # In a photo, what touches the frame is the table, the sheet's edge or a shadow: a number
-        # written on the sheet stands clear of it.
+        # written on the sheet stands clear of it. On a plain ground, it may be cropped tight.
         regions = inner
     if not regions:
         return []
@@ -120,6 +124,32 @@ def candidate_regions(page: Page) -> list[Region]:
     area = float(np.median([r.area for r in digits]))
     line = line_of_writing(digits)
     return [r for r in regions if (r.box[3] >= 0.25 * height or r.area >= 0.1 * area) and on_line(r, line, height)]
+
+
+def cropped_digits(regions: list[Region], shape: tuple[int, int]) -> list[Region]:
+    """The regions of a number on a plain ground (``Page.plain_ground``) that may be digits, though some touch the frame.
+
+    A number cropped tight fills the picture's width (CROPPED_WIDTH) and touches the frame: a digit
+    the crop cut meets it only where its strokes cross it (``meets_frame_briefly``), and a 1 cut at
+    its ink lies along it, about the size of the other digits and in the same pen (SAME_PEN). A
+    number photographed on its sheet stands clear of the frame, and what touches it there (the
+    sheet's edge, a table's, a shadow) is not a digit, however like a 1 a piece of it looks.
+    """
+    candidates = [r for r in regions if not r.touches_border or meets_frame_briefly(r, shape)]
+    if not candidates:
+        return []
+    biggest = max(r.area for r in candidates)
+    digits = [r for r in candidates if r.area >= 0.25 * biggest]  # not the specks
+    left, right = min(r.box[0] for r in digits), max(r.box[0] + r.box[2] for r in digits)
+    if right - left < CROPPED_WIDTH * shape[1]:
+        return [r for r in regions if not r.touches_border]
+    pen = float(np.median([r.stroke_width for r in digits]))
+    tall = float(np.median([r.box[3] for r in digits]))
+
+    def like_the_digits(r: Region) -> bool:
+        return r.stroke_width <= SAME_PEN * pen and r.box[3] <= SAME_PEN * tall and r.box[2] <= CERTAINLY_SEVERAL * tall
+
+    return [r for r in regions if r in candidates or like_the_digits(r)]
 
 
 def line_of_writing(digits: list[Region]) -> tuple[float, float]:

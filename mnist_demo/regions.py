@@ -169,6 +169,24 @@ def cut_at_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> n
     return fills & (contact <= FRAME_STROKES * widths) & (contact <= BORDER_INK * frame.size)
 
 
+def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
+    """Whether a region touching the frame of a picture of ``shape`` meets it only where strokes cross it (``cut_at_frame``)."""
+    h, w = shape
+    x, y, bw, bh = region.box
+    ink = region.mask > 0
+    contact = sum(
+        int(np.count_nonzero(edge))
+        for edge, at_frame in (
+            (ink[:, 0], x <= 0),
+            (ink[:, -1], x + bw >= w),
+            (ink[0], y <= 0),
+            (ink[-1], y + bh >= h),
+        )
+        if at_frame
+    )
+    return contact <= FRAME_STROKES * region.stroke_width and contact <= BORDER_INK * 2 * (h + w)
+
+
 def edge_crossings(mask: np.ndarray) -> int:
     """How many separate runs of ink the image's outermost pixels hold, going round the frame."""
     frame = np.concatenate([mask[0], mask[1:, -1], mask[-1, -2::-1], mask[-2:0:-1, 0]]) > 0

@@ -196,6 +196,30 @@ def test_the_pieces_of_a_margin_cut_by_ruled_lines_are_specks_however_many(recog
     assert reading.text == "4"
 
 
+def number_cropped_at_its_ink(recognizer, text: str) -> np.ndarray:
+    """The number on paper, the picture cropped right at its ink on all four sides: every digit touches the frame."""
+    _, mask = number_image(recognizer, text, [0.35] * (len(text) - 1))
+    ys, xs = np.nonzero(mask > 0.05)
+    mask = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    return np.clip(235 - 205 * mask, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("text", ["2026", "1789", "314"])
+def test_a_number_cropped_tight_keeps_the_digits_at_the_frame(recognizer, text):
+    """A picture cropped to the number: its first and last digits, a 1 along the frame too, are digits, not the table."""
+    reading = recognizer.read_number(number_cropped_at_its_ink(recognizer, text), source="upload")
+    assert reading.text == text
+
+
+def test_in_a_photographed_number_a_stroke_at_the_frame_is_no_digit(recognizer):
+    """The number stands clear of the frame on its sheet: a line where the picture ends (the sheet's edge) is no 1."""
+    image, _ = number_image(recognizer, "2026", [0.35] * 3)
+    picture = cv2.copyMakeBorder(255 - image[:, :, 3], 120, 120, 300, 300, cv2.BORDER_CONSTANT, value=255)
+    picture = np.where(picture < 128, 40, 225).astype(np.uint8)
+    cv2.line(picture, (2, 200), (2, 300), 40, 6)  # as tall and thick as a 1, at the left edge
+    assert recognizer.read_number(picture, source="upload").text == "2026"
+
+
 @pytest.mark.parametrize("seed", [3, 7, 22])
 def test_a_slanted_one_in_a_photographed_number_is_one_digit(recognizer, seed):
     """A 1 leaning 20 degrees is as wide as many digits; cut, its halves read as two 1s ("11967" at seed 22)."""
