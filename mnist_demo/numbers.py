@@ -149,7 +149,8 @@ def cropped_digits(regions: list[Region], shape: tuple[int, int]) -> list[Region
     def like_the_digits(r: Region) -> bool:
         return r.stroke_width <= SAME_PEN * pen and r.box[3] <= SAME_PEN * tall and r.box[2] <= CERTAINLY_SEVERAL * tall
 
-    return [r for r in regions if r in candidates or like_the_digits(r)]
+    brief = {id(r) for r in candidates}  # (by identity: a Region holds an array, so == would compare arrays)
+    return [r for r in regions if id(r) in brief or like_the_digits(r)]
 
 
 def line_of_writing(digits: list[Region]) -> tuple[float, float]:

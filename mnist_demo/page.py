@@ -171,7 +171,7 @@ def dark_ground(small: np.ndarray, level: float, clean: float) -> bool:
 
 def convex_at_frame(side: np.ndarray) -> bool:
     """Whether any shape of one side of a picture (a boolean mask) that reaches the frame fills SOLID of its convex hull."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(side.astype(np.uint8), connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(side.astype(np.uint8), connectivity=8)
     for label in set(frame_of(labels).tolist()) - {0}:
         outlines, _ = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         if stats[label, cv2.CC_STAT_AREA] >= SOLID * cv2.contourArea(cv2.convexHull(np.vstack(outlines))):
