@@ -139,7 +139,7 @@ def cropped_digits(regions: list[Region], shape: tuple[int, int]) -> list[Region
     if not candidates:
         return []
     biggest = max(r.area for r in candidates)
-    digits = [r for r in candidates if r.area >= 0.25 * biggest]  # not the specks
+    digits = [r for r in candidates if r.area >= 0.1 * biggest]  # not the specks
     left, right = min(r.box[0] for r in digits), max(r.box[0] + r.box[2] for r in digits)
     if right - left < CROPPED_WIDTH * shape[1]:
         return [r for r in regions if not r.touches_border]
