@@ -55,7 +55,7 @@ ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide
 BESIDE_HEIGHT = 0.8  # ... beside a piece at least this tall
 ONE_SURE = 0.95  # both read at least this surely: a 1 and another digit
 CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``)
-CROPPED_WIDTH = 0.7  # a number whose digits span this share of the picture's width is a crop of it ...
+CROPPED_HEIGHT = 0.5  # a number whose digits are this share of the picture's height is a crop of it ...
 SAME_PEN = 1.5  # ... and a shape at its frame at most this much thicker and taller than its digits is one too
 JOIN_OVERLAP = 0.25  # neighbours side by side over this share of the narrower one may be the strokes of one digit ...
 JOIN_WIDTH, JOIN_HEIGHT = 1.0, 1.4  # ... if together no wider and taller than this times a digit's height
@@ -129,22 +129,21 @@ def candidate_regions(page: Page) -> list[Region]:
 def cropped_digits(regions: list[Region], shape: tuple[int, int]) -> list[Region]:
     """The regions of a number on a plain ground (``Page.plain_ground``) that may be digits, though some touch the frame.
 
-    A number cropped tight fills the picture's width (CROPPED_WIDTH) and touches the frame: a digit
+    A number cropped tight fills the picture's height (CROPPED_HEIGHT) and touches the frame: a digit
     the crop cut meets it only where its strokes cross it (``meets_frame_briefly``), and a 1 cut at
     its ink lies along it, about the size of the other digits and in the same pen (SAME_PEN). A
-    number photographed on its sheet stands clear of the frame, and what touches it there (the
-    sheet's edge, a table's, a shadow) is not a digit, however like a 1 a piece of it looks.
+    number photographed on its sheet is a small part of the picture, clear of the frame, and what
+    touches it there (the sheet's edge, a table's, a shadow) is not a digit, however like a 1 it looks.
     """
     candidates = [r for r in regions if not r.touches_border or meets_frame_briefly(r, shape)]
     if not candidates:
         return []
     biggest = max(r.area for r in candidates)
     digits = [r for r in candidates if r.area >= 0.1 * biggest]  # not the specks
-    left, right = min(r.box[0] for r in digits), max(r.box[0] + r.box[2] for r in digits)
-    if right - left < CROPPED_WIDTH * shape[1]:
+    tall = float(np.median([r.box[3] for r in digits]))
+    if tall < CROPPED_HEIGHT * shape[0]:
         return [r for r in regions if not r.touches_border]
     pen = float(np.median([r.stroke_width for r in digits]))
-    tall = float(np.median([r.box[3] for r in digits]))
 
     def like_the_digits(r: Region) -> bool:
         return r.stroke_width <= SAME_PEN * pen and r.box[3] <= SAME_PEN * tall and r.box[2] <= CERTAINLY_SEVERAL * tall
