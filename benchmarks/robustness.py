@@ -87,17 +87,15 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true", help="list the images the pipeline got wrong or found no digit in")
     args = parser.parse_args()
 
+    # The digits, and how the model reads each unrendered: an MNIST image as it is, a real one by the textbook recipe.
     if args.digits == "mnist":
         (_, _), (x_test, y_test) = load_mnist(args.data)
-        images, labels = list(x_test), y_test
+        images, labels, unrendered = list(x_test), y_test, lambda image: image.astype(np.float32) / 255.0
     else:
-        images, labels = held_out_digits()
+        (images, labels), unrendered = held_out_digits(), textbook_mnist
     order = np.random.default_rng(args.seed_base).permutation(len(labels))[: args.n]
     images, labels = [images[i] for i in order], labels[order]
-    if args.digits == "mnist":
-        references = np.stack(images).astype(np.float32) / 255.0
-    else:
-        references = np.stack([textbook_mnist(image) for image in images])
+    references = np.stack([unrendered(image) for image in images])
     rec = DigitRecognizer.load(args.model)
     what = "MNIST test images" if args.digits == "mnist" else "real held-out digits (UNIPEN, USPS)"
     print(f"model: {rec.origin}; {args.n} {what} per set, generator seeds {args.seed_base}+")

@@ -166,7 +166,7 @@ def cut_at_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> n
     frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     contact = np.bincount(frame, minlength=len(widths) + 1)[1:]
     fills = (stats[:, cv2.CC_STAT_WIDTH] >= 0.75 * w) | (stats[:, cv2.CC_STAT_HEIGHT] >= 0.75 * h)
-    return fills & (contact <= FRAME_STROKES * widths) & (contact <= BORDER_INK * frame.size)
+    return fills & brief_contact(contact, widths, labels.shape)
 
 
 def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
@@ -184,7 +184,13 @@ def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
         )
         if at_frame
     )
-    return contact <= FRAME_STROKES * region.stroke_width and contact <= BORDER_INK * 2 * (h + w)
+    return bool(brief_contact(contact, region.stroke_width, shape))
+
+
+def brief_contact(contact, stroke_width, shape: tuple[int, int]):
+    """Whether ink meeting the frame of a picture of ``shape`` over ``contact`` pixels does so as strokes the frame cut:
+    at most FRAME_STROKES of its stroke widths, and under BORDER_INK of the frame. Element-wise on arrays."""
+    return (contact <= FRAME_STROKES * stroke_width) & (contact <= BORDER_INK * 2 * (shape[0] + shape[1]))
 
 
 def edge_crossings(mask: np.ndarray) -> int:
