@@ -37,6 +37,7 @@ MAX_CLOSER_SIDE = 1600  # ... at a working size of at most this (longer side)
 MERGE_OVERLAP = 0.5  # shapes overlapping horizontally by this share of the narrower one ...
 MERGE_SMALLER = 0.65  # ... are one digit if one is much shorter (a 5's flag, a 7's bar) or they hardly overlap vertically
 ON_LINE = 1.0  # a shape wholly further than this times a digit's height from the line of writing (its centres) is not in it
+DIGIT_TALL = 0.7  # a digit at least this share of the digits' height lies half in the band of writing (``in_band``)
 STROKE = 3.0  # a shape this many times longer than thick is one straight stroke: a 1, never two digits
 FRAGMENT_HEIGHT = 0.4  # shapes shorter than this share of a digit's height are pieces of a neighbour
 SPLIT_ASPECT = 0.8  # a piece wider than this times a digit's height pays for its width (WIDE_COST) ...
@@ -167,6 +168,15 @@ def on_line(region: Region, line: tuple[float, float], height: float) -> bool:
     x, y, w, h = region.box
     centre = line[0] + line[1] * (x + w / 2)
     return y <= centre + ON_LINE * height and y + h >= centre - ON_LINE * height
+
+
+def in_band(region: Region, line: tuple[float, float], height: float) -> bool:
+    """Whether a digit (its pieces joined) is written on ``line``: it reaches the band half a digit's height either side,
+    and one as tall as a digit lies half in it (a scrap of a margin rule, or a digit of the line below, by a sliver)."""
+    x, y, w, h = region.box
+    centre = line[0] + line[1] * (x + w / 2)
+    inside = min(y + h, centre + height / 2) - max(y, centre - height / 2)
+    return inside >= 0.5 * h if h >= DIGIT_TALL * height else inside > 0
 
 
 def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
@@ -514,8 +524,11 @@ def segment(page: Page, classify: Classify, regions: list[Region] | None = None)
     """
     regions = merge_pieces(candidate_regions(page) if regions is None else regions, page.mask)
     height = float(np.median([r.box[3] for r in regions])) if regions else 0.0
-    # A fragment no digit took in is a speck, a dash or a scrap of ruling: no digit is that short.
-    regions = [r for r in regions if r.box[3] >= FRAGMENT_HEIGHT * height]
+    # A fragment no digit took in is a speck, a dash or a scrap of ruling: no digit is that short. Joined,
+    # the pieces are digits, and each reaches into the band of writing (a margin rule's scraps stand off it).
+    tall = [r for r in regions if r.box[3] >= DIGIT_TALL * height]
+    line = line_of_writing(tall) if tall else (0.0, 0.0)
+    regions = [r for r in regions if r.box[3] >= FRAGMENT_HEIGHT * height and in_band(r, line, height)]
     digits = split_regions(regions, page, classify, height)
     digits = sorted(digits, key=lambda r: r.box[0] + r.box[2] / 2)[:MAX_DIGITS]
     return [Segment(region, make_glyph(page, region)) for region in digits]
