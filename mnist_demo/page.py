@@ -463,56 +463,7 @@ def hysteresis(strong: np.ndarray, weak: np.ndarray, reach: int = 4) -> np.ndarr
     kernel = np.ones((3, 3), np.uint8)
     for _ in range(reach):
         grown = cv2.bitwise_and(cv2.dilate(grown, kernel), weak)
-    return cv2.bitwise_or(grown, faint_shapes(grown, weak))
-
-
-def faint_shapes(strong: np.ndarray, weak: np.ndarray) -> np.ndarray:
-    """The shapes of ``weak`` that hold ink of ``strong``, are no larger than its largest shape and are drawn
-    in no broader a pen: each whole.
-
-    One digit of a number may be written lighter than the rest (less pressure, a thinner pen):
-    only a speck of it clears the ink level, set by its darker neighbours. Its whole shape is in
-    the lenient mask, no larger than a digit and in a pen no broader than theirs. Shading that
-    the lenient mask joins to the ink is larger or broader (a shadow cut into bands by ruled
-    lines is both), and is left to ``hysteresis``'s short reach. Nothing at the frame counts:
-    there the table and the sheet's edge are.
-    """
-    firm, firm_widths = inner_shapes(strong)
-    if not len(firm):
-        return np.zeros_like(weak)
-    count, labels, stats, widths = shapes(weak)
-    inner = inner_labels(stats, weak.shape)
-    fits = (stats[:, cv2.CC_STAT_HEIGHT] <= firm[:, cv2.CC_STAT_HEIGHT].max()) & (
-        stats[:, cv2.CC_STAT_WIDTH] <= firm[:, cv2.CC_STAT_WIDTH].max()
-    )
-    held = np.zeros(count, bool)
-    held[np.unique(labels[strong > 0])] = True
-    keep = inner & fits & held & (widths <= float(np.median(firm_widths)))
-    keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
-
-
-def shapes(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """Connected components of ``mask``: count, labels, stats, and each one's mean stroke width (``regions.stroke_width``)."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    distance = cv2.distanceTransform(np.pad(mask, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
-    sums = np.bincount(labels.ravel(), weights=distance.ravel(), minlength=count)
-    return count, labels, stats, 4.0 * sums / np.maximum(stats[:, cv2.CC_STAT_AREA], 1)
-
-
-def inner_labels(stats: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Which connected components (``cv2.connectedComponentsWithStats`` rows) stand clear of the frame."""
-    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
-    right, bottom = x + stats[:, cv2.CC_STAT_WIDTH], y + stats[:, cv2.CC_STAT_HEIGHT]
-    return (x > 0) & (y > 0) & (right < shape[1]) & (bottom < shape[0])
-
-
-def inner_shapes(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The stats rows and stroke widths of the shapes of ``mask`` clear of the frame (background excluded)."""
-    _, _, stats, widths = shapes(mask)
-    inner = inner_labels(stats, mask.shape)
-    inner[0] = False
-    return stats[inner], widths[inner]
+    return grown
 
 
 def along(mask: np.ndarray, ends: tuple[tuple[int, int], tuple[int, int]]) -> np.ndarray:
