@@ -17,6 +17,7 @@ import numpy as np
 
 from .background import remove_background
 from .errors import NoDigitFound
+from .regions import at_frame, components
 from .steps import Steps
 from .verdict import Reason
 
@@ -30,6 +31,8 @@ SMOOTH_LOSS = 0.12
 MIN_CONTRAST = 24  # ink must stand this many gray levels above the flattened background
 INK_FRACTION = 0.4  # ... and reach this fraction of the ink's brightness
 HYSTERESIS = 0.6  # a stroke's faint stretches, connected to its ink, may dip to this fraction of the ink level
+SUBSTANTIAL = 0.25  # shapes with this share of the largest one's ink are the substantial ones (digits, not specks) ...
+FAINT_SIZE = 1.5  # ... and a faint shape with only specks of ink is taken whole within this factor of their median size
 # A clean picture whose frame is this much bright paper is dark ink on paper, however much of the frame
 # a bold digit cropped tight covers: a light-on-dark drawing shows its dark ground all round.
 PAPER_FRAME = 0.35
@@ -463,7 +466,37 @@ def hysteresis(strong: np.ndarray, weak: np.ndarray, reach: int = 4) -> np.ndarr
     kernel = np.ones((3, 3), np.uint8)
     for _ in range(reach):
         grown = cv2.bitwise_and(cv2.dilate(grown, kernel), weak)
-    return grown
+    return cv2.bitwise_or(grown, faint_shapes(grown, weak))
+
+
+def faint_shapes(strong: np.ndarray, weak: np.ndarray) -> np.ndarray:
+    """The shapes of ``weak`` whose ink in ``strong`` is only specks, whole, when they are the size of the
+    substantial shapes of ``strong`` and drawn in no broader a pen.
+
+    One digit of a number may be written lighter than the rest (less pressure, a thinner pen):
+    only specks of it clear the ink level that its darker neighbours set. Its whole shape is in
+    the lenient mask, about as tall as theirs (within FAINT_SIZE either way) and in a pen no broader.
+    Shading that the lenient mask holds is broader (a shadow cut into bands by ruled lines), and a
+    margin rule taller, or, cut by the ruled lines, shorter: all are left to ``hysteresis``'s short
+    reach, as is every shape with substantial ink of its own. Nothing at the frame counts: there
+    the table and the sheet's edge are.
+    """
+    _, firm, firm_widths = components(strong)
+    inner = ~at_frame(firm, strong.shape)
+    firm, firm_widths = firm[inner], firm_widths[inner]
+    if not len(firm):
+        return np.zeros_like(weak)
+    area = firm[:, cv2.CC_STAT_AREA]
+    substantial = area >= SUBSTANTIAL * area.max()
+    tall = float(np.median(firm[substantial, cv2.CC_STAT_HEIGHT]))
+    wide = FAINT_SIZE * float(np.median(firm[substantial, cv2.CC_STAT_WIDTH]))
+    labels, stats, widths = components(weak)
+    heights = stats[:, cv2.CC_STAT_HEIGHT]
+    fits = (heights >= tall / FAINT_SIZE) & (heights <= FAINT_SIZE * tall) & (stats[:, cv2.CC_STAT_WIDTH] <= wide)
+    firm_ink = np.bincount(labels[strong > 0], minlength=len(stats) + 1)[1:]
+    specks = (firm_ink > 0) & (firm_ink < SUBSTANTIAL * area.max())
+    keep = ~at_frame(stats, weak.shape) & fits & specks & (widths <= float(np.median(firm_widths[substantial])))
+    return np.concatenate([[0], np.where(keep, 255, 0)]).astype(np.uint8)[labels]
 
 
 def along(mask: np.ndarray, ends: tuple[tuple[int, int], tuple[int, int]]) -> np.ndarray:

@@ -61,6 +61,13 @@ def components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return labels, stats[1:], widths
 
 
+def at_frame(stats: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Which components (rows of ``stats``) reach the frame of a picture of ``shape``."""
+    xs, ys = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    ws, hs = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    return (xs <= 0) | (ys <= 0) | (xs + ws >= shape[1]) | (ys + hs >= shape[0])
+
+
 def region_of(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray, keep: np.ndarray) -> Region:
     """The Region made of the components where ``keep`` is True."""
     h, w = labels.shape
@@ -109,7 +116,7 @@ def pick_digit(
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
     xs, ys, ws, hs = (stats[:, i] for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
     smallest = min_area(mask.shape)
-    touches = (xs <= 0) | (ys <= 0) | (xs + ws >= w) | (ys + hs >= h)
+    touches = at_frame(stats, mask.shape)
     centres = np.stack([xs + ws / 2, ys + hs / 2], axis=1)
     offset = np.hypot((centres[:, 0] - w / 2) / w, (centres[:, 1] - h / 2) / h)
     score = areas * (1.0 - offset)

@@ -281,6 +281,17 @@ def test_two_digits_written_into_each_other_on_the_digit_canvas_point_to_the_num
     assert Reason.SEVERAL_DIGITS not in recognizer.predict(single, source="sketch").reasons
 
 
+def test_a_digit_written_lighter_than_its_neighbours_is_read_whole(recognizer):
+    """Less pressure on one digit: only specks of it clear the ink level its darker neighbours set (it read "754")."""
+    _, mask = number_image(recognizer, "7554", [0.4] * 3)
+    columns = np.flatnonzero(mask.max(axis=0) > 0.3)
+    gaps = np.flatnonzero(np.diff(columns) > 1)
+    lighter = np.ones_like(mask)
+    lighter[:, columns[gaps[0] + 1] : columns[gaps[1]] + 1] = 0.25  # the first 5 at a quarter of the ink
+    rng = np.random.default_rng(7)
+    assert recognizer.read_number(render_number_photo(mask * lighter, rng), source="upload").text == "7554"
+
+
 def test_a_margin_rule_cut_by_ruled_lines_beside_the_number_is_no_digit(recognizer):
     """Two scraps of a margin rule, one above the other, join into a digit-tall stroke that stands off the line of writing."""
     _, mask = number_image(recognizer, "42", [0.4])

@@ -468,6 +468,24 @@ def test_hysteresis_mends_a_faint_stretch_of_a_stroke_but_ignores_distant_shadin
     assert (mended[strong > 0] == 255).all()
 
 
+def test_hysteresis_follows_a_faint_digit_whole_but_not_shading_or_a_margin_rule():
+    """A digit written lighter than its neighbours has only specks above the ink level: its whole shape is
+    about a digit's size and in the same pen. Shading with a speck of ink in it is broader; a margin rule taller."""
+    strong = np.zeros((260, 400), np.uint8)
+    cv2.rectangle(strong, (40, 60), (90, 140), 255, 6)  # a firm 0
+    weak = strong.copy()
+    cv2.ellipse(weak, (160, 100), (22, 38), 0, 0, 360, 255, 5)  # a faint 0 beside it ...
+    strong[60:68, 150:160] = weak[60:68, 150:160]  # ... with a speck of it above the ink level
+    weak[70:130, 240:280] = 255  # shading as tall as a digit ...
+    strong[95:100, 255:265] = 255  # ... with a speck in it
+    weak[5:250, 350:353] = 255  # a faint margin rule ...
+    strong[120:130, 350:353] = 255  # ... with a speck in it
+    mask = page.hysteresis(strong, weak)
+    assert (mask[:, 120:200][weak[:, 120:200] > 0] == 255).all(), "the faint 0 is not whole"
+    assert mask[70:130, 240:280].mean() < 0.5 * 255, "the shading was taken for ink"
+    assert mask[:, 350:353].mean() < 0.5 * 255, "the margin rule was taken for ink"
+
+
 def test_hysteresis_keeps_what_was_erased_from_the_weak_mask_erased():
     strong = np.zeros((50, 50), np.uint8)
     strong[10:40, 24:27] = 255
