@@ -486,7 +486,8 @@ def faint_shapes(strong: np.ndarray, weak: np.ndarray) -> np.ndarray:
     if not inner.any():
         return np.zeros_like(weak)
     area = firm[:, cv2.CC_STAT_AREA]
-    substantial = inner & (area >= SUBSTANTIAL * area[inner].max())
+    speck = SUBSTANTIAL * area[inner].max()  # less firm ink than this is a speck
+    substantial = inner & (area >= speck)
     tall = float(np.median(firm[substantial, cv2.CC_STAT_HEIGHT]))
     wide = FAINT_SIZE * float(np.median(firm[substantial, cv2.CC_STAT_WIDTH]))
     _, labels, stats, _ = cv2.connectedComponentsWithStats(weak, connectivity=8)
@@ -494,7 +495,7 @@ def faint_shapes(strong: np.ndarray, weak: np.ndarray) -> np.ndarray:
     heights = stats[:, cv2.CC_STAT_HEIGHT]
     fits = (heights >= tall / FAINT_SIZE) & (heights <= FAINT_SIZE * tall) & (stats[:, cv2.CC_STAT_WIDTH] <= wide)
     firm_ink = np.bincount(labels[strong > 0], minlength=len(stats) + 1)[1:]
-    specks = (firm_ink > 0) & (firm_ink < SUBSTANTIAL * area[inner].max())
+    specks = (firm_ink > 0) & (firm_ink < speck)
     keep = ~at_frame(stats, weak.shape) & fits & specks
     if keep.any():  # rare: the pens are measured only then
         pen = float(np.median(components(strong)[2][substantial]))

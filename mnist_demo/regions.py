@@ -194,7 +194,7 @@ def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
     return bool(brief_contact(contact, region.stroke_width, shape))
 
 
-def brief_contact(contact, stroke_width, shape: tuple[int, int]):
+def brief_contact(contact: np.ndarray | int, stroke_width: np.ndarray | float, shape: tuple[int, int]) -> np.ndarray | bool:
     """Whether ink meeting the frame of a picture of ``shape`` over ``contact`` pixels does so as strokes the frame cut:
     at most FRAME_STROKES of its stroke widths, and under BORDER_INK of the frame. Element-wise on arrays."""
     return (contact <= FRAME_STROKES * stroke_width) & (contact <= BORDER_INK * 2 * (shape[0] + shape[1]))
