@@ -17,7 +17,7 @@ import numpy as np
 
 from .background import remove_background
 from .errors import NoDigitFound
-from .regions import at_frame, components
+from .regions import at_frame, brief_contact, components, min_area
 from .steps import Steps
 from .verdict import Reason
 
@@ -443,6 +443,39 @@ def ink_level(gray: np.ndarray) -> float:
     return max(level, INK_FRACTION * ink, MIN_CONTRAST)
 
 
+def level_inside(gray: np.ndarray, level: float) -> float:
+    """The ink level of a photo's paper, leaving out what runs along its frame: the table, the sheet's edge, a shadow.
+
+    ``ink_level`` scales with the brightest ink, and in the ink-bright gray the table around a sheet can outshine
+    a thin, light pen: the digit then falls below the level and only the table is found. When every shape that
+    clears ``level`` either runs along the frame (meets it over more than a cut stroke would: ``brief_contact``)
+    or is a speck, those shapes of the lenient mask and their blurred rims are left out, and the level is set
+    by what remains, never higher than ``level``. A digit cropped tight meets the frame briefly: it is found.
+    """
+    shape = gray.shape
+    labels, stats, widths = components(binarize(gray, level))
+    found = (stats[:, cv2.CC_STAT_AREA] >= min_area(shape)) & ~along_frame(labels, stats, widths)
+    if found.any():
+        return level
+    labels, stats, widths = components(binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST)))
+    along = np.flatnonzero(along_frame(labels, stats, widths))
+    if along.size == 0:
+        return level  # specks only, and no table to blame
+    rim = max(3, round(0.01 * max(shape))) | 1
+    outside = cv2.dilate(np.isin(labels, along + 1).astype(np.uint8), np.ones((rim, rim), np.uint8))
+    inside = gray[outside == 0]
+    if inside.size < 0.25 * gray.size:
+        return level
+    return min(level, ink_level(inside[None, :]))
+
+
+def along_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Per component (``components``'s outputs): whether it runs along the frame, as no digit cut by a crop does."""
+    frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    contact = np.bincount(frame, minlength=len(stats) + 1)[1:]
+    return at_frame(stats, labels.shape) & ~brief_contact(contact, widths, labels.shape)
+
+
 def binarize(gray: np.ndarray, level: float) -> np.ndarray:
     """255 where ``gray`` is above ``level``, else 0."""
     return cv2.threshold(gray, level, 255, cv2.THRESH_BINARY)[1]
@@ -661,6 +694,8 @@ def read_page(
     if int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
         raise NoDigitFound(Reason.BLANK)
     level = ink_level(gray)
+    if settings.reject_border and not low_resolution:
+        level = level_inside(gray, level)
     weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
     if settings.remove_lines and not low_resolution:

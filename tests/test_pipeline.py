@@ -486,6 +486,44 @@ def test_hysteresis_follows_a_faint_digit_whole_but_not_shading_or_a_margin_rule
     assert mask[:, 350:353].mean() < 0.5 * 255, "the margin rule was taken for ink"
 
 
+def sheet_on_a_table(digit: np.ndarray, ink: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A photo (RGB) of a digit written in a fine pen of gray level ``ink`` on a sheet of paper (215), with the
+    dark table (60) showing below the sheet and at its left; and where the digit is (x, y, w, h)."""
+    photo = np.full((480, 640), 215, np.float32)
+    photo[440:, :] = 60
+    photo[:, :30] = 60
+    mask = digit_mask(digit, 120, np.random.default_rng(0), thickness=-0.02)
+    h, w = mask.shape
+    photo[180 : 180 + h, 300 : 300 + w] += (ink - 215) * mask
+    return cv2.cvtColor(np.clip(photo, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2RGB), (300, 180, w, h)
+
+
+@pytest.mark.parametrize("ink", [150, 165, 190])
+def test_a_light_pen_on_a_sheet_is_found_though_the_table_beside_it_outshines_it(first_of_each_class, ink):
+    """Made ink-bright, the table along the frame is far brighter than a light pen: the ink level it sets is
+    above the digit, and the table's edge was all that was found. The level is set by the sheet instead."""
+    for label, digit in first_of_each_class.items():
+        photo, (x, y, w, h) = sheet_on_a_table(digit, ink)
+        bx, by, bw, bh = P.preprocess(photo, "upload").glyph.box
+        assert x - 5 <= bx and y - 5 <= by and bx + bw <= x + w + 5 and by + bh <= y + h + 5, (label, ink)
+
+
+def test_the_ink_level_leaves_out_the_table_only_when_nothing_else_clears_it():
+    """A light pen below the table's level gets a level of its own; a digit the level finds keeps it (a lower one
+    would bring in the rulings and shading of the sheet), and so does a digit cropped tight, cut by the frame."""
+    gray = np.full((300, 400), 10, np.uint8)  # ink-bright: the paper dark
+    gray[270:] = 200  # the table along the bottom
+    cv2.circle(gray, (200, 130), 50, 60, 3)  # a light pen
+    level = page.ink_level(gray)
+    assert level > 60
+    assert page.level_inside(gray, level) < 60
+    cv2.circle(gray, (200, 130), 50, 180, 3)  # the same digit in a dark pen
+    assert page.level_inside(gray, page.ink_level(gray)) == page.ink_level(gray)
+    crop = np.full((120, 60), 10, np.uint8)  # a bold 1 cropped at its ink, ends cut by the frame
+    crop[:, 20:40] = 200
+    assert page.level_inside(crop, page.ink_level(crop)) == page.ink_level(crop)
+
+
 def test_hysteresis_keeps_what_was_erased_from_the_weak_mask_erased():
     strong = np.zeros((50, 50), np.uint8)
     strong[10:40, 24:27] = 255
