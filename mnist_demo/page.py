@@ -226,15 +226,21 @@ def is_light_background(gray: np.ndarray) -> bool:
 def solid_sheet(side: np.ndarray) -> bool:
     """Whether one side of a picture (a boolean mask) is mostly one solid sheet: a slate on a light table, paper on a dark one.
 
-    Its largest shape fills a quarter of the picture and nine tenths of its roughly square box
-    (the writing takes a little). A digit's ink, however bold, mostly leaves much of its box to the
-    ground, or, a bar of a 1, is far from square.
+    Its largest shape fills a quarter of the picture, is roughly square, and fills 85% of the smallest
+    rectangle round it, turned as it lies (a sheet photographed askew; the writing takes a little).
+    A digit's ink, however bold, leaves much of that rectangle to the ground (a round 0 fills at most
+    π/4 of it), or, a bar of a 1, is far from square.
     """
-    count, _, stats, _ = cv2.connectedComponentsWithStats(side.astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(side.astype(np.uint8), connectivity=8)
     if count < 2:
         return False
-    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
-    return area >= 0.25 * side.size and area >= 0.85 * w * h and min(w, h) >= 0.5 * max(w, h)
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, area = stats[largest]
+    if area < 0.25 * side.size or min(w, h) < 0.5 * max(w, h):
+        return False
+    outlines, _ = cv2.findContours((labels == largest).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    _, (rw, rh), _ = cv2.minAreaRect(np.vstack(outlines))
+    return area >= 0.85 * rw * rh
 
 
 def is_light_background_of_crop(gray: np.ndarray) -> bool:

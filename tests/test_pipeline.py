@@ -261,6 +261,19 @@ def test_a_sheet_of_paper_running_off_a_photo_on_a_dark_table_is_ink_on_paper(an
     assert page.is_light_background(photo)
 
 
+@pytest.mark.parametrize("angle", [4, 8, 12])
+def test_a_sheet_photographed_askew_on_a_dark_table_with_a_bold_digit_is_ink_on_paper(first_of_each_class, angle):
+    """The table shows all round, as a chalk digit's ground would; the sheet is one solid shape, though turned a
+    few degrees it fills under 85% of its upright box once a bold digit takes its share."""
+    for label, digit in first_of_each_class.items():
+        photo = np.full((480, 640), 60, np.float32)
+        cv2.fillPoly(photo, [cv2.boxPoints(((320, 240), (560, 420), angle)).astype(np.int32)], 215)
+        mask = digit_mask(digit, 160, np.random.default_rng(0), thickness=0.05)
+        h, w = mask.shape
+        photo[150 : 150 + h, 320 - w // 2 : 320 - w // 2 + w] -= 165 * mask
+        assert page.is_light_background(photo.astype(np.uint8)), (label, angle)
+
+
 def test_ink_at_the_frame_is_the_digit_when_its_edge_is_soft():
     """A crop's outermost pixel row is often the ink's anti-aliased rim, lighter than the ink: the frame is two pixels deep."""
     bar = np.zeros((240, 56), np.uint8)  # ink-bright: a marker 1 cropped at its ink, paper at the sides
