@@ -8,7 +8,8 @@ counts as flagged "not a digit", with digit_score 0.
 Non-digits: handwritten letters from the held-out UNIPEN writer sites (letters written
 exactly like a digit, ``DIGIT_LIKE_LETTERS``, left out); generated symbols, scribbles,
 shapes, noise and textures (``render_non_digit``); symbols drawn on a transparent canvas;
-symbols photographed on paper. Real digits: MNIST test, USPS scans, UNIPEN held-out
+symbols photographed on paper; blank sheets photographed (the table, the sheet's edges, rulings, a
+margin and shadows in sight, and nothing written). Real digits: MNIST test, USPS scans, UNIPEN held-out
 sites (pooled, these three are what the AUROC compares against); UNIPEN held-out drawn
 on a canvas; MNIST test rendered as canvas sketches and as phone photos.
 
@@ -36,7 +37,7 @@ from functools import partial
 import cv2
 import numpy as np
 
-from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction
+from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction, synthetic
 from mnist_demo.data import DIGIT_LIKE_LETTERS, HELD_OUT_SITES, load_mnist, load_real_dev
 from mnist_demo.synthetic import NON_DIGIT_KINDS, render_non_digit, render_photo, render_sketch
 from mnist_demo.verdict import DIGIT_THRESHOLD
@@ -170,13 +171,21 @@ def symbol_photographed(i: int, set_id: int, seed_base: int) -> np.ndarray:
     return photograph(render_non_digit("symbol", rng, side=side), rng)
 
 
+def blank_sheet_photographed(i: int, set_id: int, seed_base: int) -> np.ndarray:
+    """A phone photo of a sheet with nothing written on it, as ``render_photo`` takes them: what a photo shows
+    besides the digit (the table, the sheet's edges, rulings, a margin, shadows) is all there is to find."""
+    rng = rng_for(seed_base, set_id, i)
+    width, height = synthetic.PHOTO_SIZES[int(rng.integers(len(synthetic.PHOTO_SIZES)))]
+    return synthetic.photograph(np.zeros((height, width), np.float32), rng)
+
+
 def rendered_digit(i: int, digits: np.ndarray, render: Callable, set_id: int, seed_base: int) -> np.ndarray:
     """MNIST digit ``i`` through ``render_sketch`` or ``render_photo``."""
     return render(digits[i], rng_for(seed_base, set_id, i))
 
 
 def negative_sets(real: dict[str, np.ndarray], n: int, seed_base: int) -> list[tuple[str, str, int, Render]]:
-    """(name, source, count, render) of each set of non-digits; set ids 0-6 keep their seeds apart."""
+    """(name, source, count, render) of each set of non-digits; set ids 0-6 and 9 keep their seeds apart."""
     letters = np.isin(real["letters_writers"], HELD_OUT_SITES) & ~np.isin(real["letters_labels"], list(DIGIT_LIKE_LETTERS))
     letter_images = real["letters_images"][np.flatnonzero(letters)[:n]]
     sets = [("letters, held-out sites", "upload", len(letter_images), letter_images.__getitem__)]
@@ -191,6 +200,7 @@ def negative_sets(real: dict[str, np.ndarray], n: int, seed_base: int) -> list[t
         )
     sets.append(("symbols on a canvas", "sketch", n, partial(symbol_on_canvas, set_id=5, seed_base=seed_base)))
     sets.append(("symbols photographed", "upload", n, partial(symbol_photographed, set_id=6, seed_base=seed_base)))
+    sets.append(("blank sheets photographed", "upload", n, partial(blank_sheet_photographed, set_id=9, seed_base=seed_base)))
     return sets
 
 

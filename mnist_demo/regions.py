@@ -151,7 +151,7 @@ def pick_digit(
         keep = grown
     region = region_of(labels, stats, widths, keep)
 
-    reasons = list(doubts(mask, region, reject_border=reject_border))
+    reasons = list(doubts(mask, region, reject_border=reject_border, plain_ground=plain_ground))
     significant = (areas >= smallest) & ~keep
     if areas[keep].sum() < 0.25 * (areas[keep].sum() + areas[significant & framed].sum()):
         reasons.append(Reason.BUSY)
@@ -214,8 +214,11 @@ def border_ink(mask: np.ndarray) -> float:
     return float(np.count_nonzero(frame)) / frame.size
 
 
-def doubts(mask: np.ndarray, region: Region, *, reject_border: bool) -> list[Reason]:
-    """What makes a shape unlike one handwritten digit, as reason codes."""
+def doubts(mask: np.ndarray, region: Region, *, reject_border: bool, plain_ground: bool = False) -> list[Reason]:
+    """What makes a shape unlike one handwritten digit, as reason codes.
+
+    ``reject_border`` and ``plain_ground`` as for ``pick_digit``.
+    """
     h, w = mask.shape
     x, y, bw, bh = region.box
     reasons = []
@@ -241,4 +244,8 @@ def doubts(mask: np.ndarray, region: Region, *, reject_border: bool) -> list[Rea
         spans = bw >= 0.95 * w or bh >= 0.95 * h
         runs_off = reject_border and spans and border_ink(mask) > BORDER_INK
         reasons.append(Reason.CUT_OFF if runs_off else Reason.TOUCHES_EDGE)
+        # In a photo with a table or shadows in sight, a shape that runs along the frame (not one the frame
+        # cuts across, as a crop cuts a digit) is the table, the sheet's edge or a shadow's.
+        if reject_border and not plain_ground and not meets_frame_briefly(region, mask.shape):
+            reasons.append(Reason.ALONG_EDGE)
     return reasons

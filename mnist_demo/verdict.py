@@ -31,6 +31,7 @@ class Reason(str, Enum):
     BUSY = "busy"
     CUT_OFF = "cut_off"
     TOUCHES_EDGE = "touches_edge"
+    ALONG_EDGE = "along_edge"
     SEVERAL_SHAPES = "several_shapes"
     SEVERAL_DIGITS = "several_digits"
     NOT_A_DIGIT = "not_a_digit"
@@ -50,6 +51,8 @@ MESSAGES = {
     Reason.BUSY: "The image is too noisy or busy to find one digit: use a plain background, in good light.",
     Reason.CUT_OFF: "The shape runs off the edge of the picture: if it is the table or a shadow, crop closer to the digit.",
     Reason.TOUCHES_EDGE: "The digit touches the edge of the image: if part of it is cut off, the answer may be wrong.",
+    Reason.ALONG_EDGE: "That shape runs along the edge of the photo, like the table, the sheet's edge or a shadow: "
+    "write the digit inside the sheet, or crop to it.",
     Reason.SEVERAL_SHAPES: "There seem to be several separate shapes: only the largest was read.",
     Reason.SEVERAL_DIGITS: "This looks like more than one digit: the Number tab reads whole numbers.",
     Reason.NOT_A_DIGIT: "This doesn't look like a digit: the best guess is shown, greyed out.",
@@ -57,8 +60,9 @@ MESSAGES = {
 }
 
 # Reasons that, found by the pipeline, make a shape "not a digit" whatever the model says. A shape
-# running off the picture is only a warning: a tight crop of a bold digit looks the same.
-DISQUALIFYING = frozenset({Reason.TOO_SMALL, Reason.TOO_WIDE, Reason.FILLED_SHAPE, Reason.BUSY})
+# running off the picture is only a warning (a tight crop of a bold digit looks the same), unless it
+# runs along the frame of a photo where the table or a shadow shows.
+DISQUALIFYING = frozenset({Reason.TOO_SMALL, Reason.TOO_WIDE, Reason.FILLED_SHAPE, Reason.BUSY, Reason.ALONG_EDGE})
 
 
 @dataclass(frozen=True)

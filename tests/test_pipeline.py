@@ -764,6 +764,22 @@ def test_find_digit_explains_why_a_shape_is_no_digit(draw, reason):
     assert reason in reasons
 
 
+def test_a_shape_running_along_the_frame_of_a_photo_is_no_digit_but_one_the_frame_cuts_across_may_be():
+    """In a photo with the table in sight, the table's band along a side is all there is to find: it is no digit.
+    On a plain ground the same band may be a bold 1 cropped at its side; a stroke the frame cuts across is a digit's."""
+    band = np.zeros((480, 640), np.uint8)
+    band[:, :40] = 255
+    _, reasons = R.pick_digit(band, reject_border=True, plain_ground=False)
+    assert Reason.ALONG_EDGE in reasons
+    _, reasons = R.pick_digit(band, reject_border=True, plain_ground=True)
+    assert Reason.ALONG_EDGE not in reasons
+    seven = np.zeros((480, 640), np.uint8)
+    cv2.line(seven, (250, 200), (400, 200), 255, 16)
+    cv2.line(seven, (400, 200), (330, 480), 255, 16)  # its stem runs off the bottom of the picture
+    region, reasons = R.pick_digit(seven, reject_border=True, plain_ground=False)
+    assert region.touches_border and Reason.ALONG_EDGE not in reasons
+
+
 # --- MNIST-style normalization --------------------------------------------------------------
 
 

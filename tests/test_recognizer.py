@@ -334,6 +334,16 @@ def test_blank_images_raise_no_digit_found(recognizer, name, source):
     assert str(caught.value) == Reason.BLANK.message
 
 
+def test_a_photo_of_a_blank_sheet_with_the_table_along_one_side_is_no_digit(recognizer):
+    """The table's edge is the one shape in sight, and the model reads a band as a 1 without a doubt."""
+    photo = np.full((480, 640), 215, np.float32) - np.linspace(0, 40, 640)[None, :]  # lit from the left
+    photo[:, :40] = 60
+    photo += np.random.default_rng(0).normal(0, 2, photo.shape)
+    prediction = recognizer.predict(np.clip(photo, 0, 255).astype(np.uint8), source="upload")
+    assert not prediction.is_digit
+    assert Reason.ALONG_EDGE in prediction.reasons
+
+
 def noise_images() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(7)
     sparse = np.full((480, 640), 255, np.uint8)
