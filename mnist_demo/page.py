@@ -459,10 +459,13 @@ def level_inside(gray: np.ndarray, level: float) -> float:
     by what remains, never higher than ``level``. A digit cropped tight meets the frame briefly: it is found.
     """
     shape = gray.shape
-    labels, stats, widths = components(binarize(gray, level))
-    found = (stats[:, cv2.CC_STAT_AREA] >= min_area(shape)) & ~along_frame(labels, stats, widths)
-    if found.any():
-        return level
+    strict = binarize(gray, level)
+    stats = cv2.connectedComponentsWithStats(strict, connectivity=8)[2][1:]
+    big = stats[:, cv2.CC_STAT_AREA] >= min_area(shape)
+    if (big & ~at_frame(stats, shape)).any():
+        return level  # a shape clear of the frame: the digit is found (the common case, and cheap)
+    if (big & ~along_frame(*components(strict))).any():
+        return level  # one the frame cuts across, as a crop cuts a digit
     labels, stats, widths = components(binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST)))
     along = np.flatnonzero(along_frame(labels, stats, widths))
     if along.size == 0:
