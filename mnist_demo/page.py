@@ -17,7 +17,7 @@ import numpy as np
 
 from .background import remove_background
 from .errors import NoDigitFound
-from .regions import at_frame, brief_contact, components, min_area
+from .regions import along_frame, at_frame, components, min_area
 from .steps import Steps
 from .verdict import Reason
 
@@ -476,13 +476,6 @@ def level_inside(gray: np.ndarray, level: float) -> float:
     if inside.size < 0.25 * gray.size:
         return level
     return min(level, ink_level(inside[None, :]))
-
-
-def along_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    """Per component (``components``'s outputs): whether it runs along the frame, as no digit cut by a crop does."""
-    frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    contact = np.bincount(frame, minlength=len(stats) + 1)[1:]
-    return at_frame(stats, labels.shape) & ~brief_contact(contact, widths, labels.shape)
 
 
 def binarize(gray: np.ndarray, level: float) -> np.ndarray:

@@ -170,10 +170,21 @@ def cut_at_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> n
     A shadow or the table at one side is smaller than that, or runs along the frame for tens of its widths.
     """
     h, w = labels.shape
-    frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    contact = np.bincount(frame, minlength=len(widths) + 1)[1:]
     fills = (stats[:, cv2.CC_STAT_WIDTH] >= 0.75 * w) | (stats[:, cv2.CC_STAT_HEIGHT] >= 0.75 * h)
-    return fills & brief_contact(contact, widths, labels.shape)
+    return fills & brief_contact(frame_contact(labels, len(stats)), widths, labels.shape)
+
+
+def along_frame(labels: np.ndarray, stats: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Per component (``components``'s outputs): whether it runs along the frame (the table, a sheet's edge, a shadow),
+    as no stroke that the frame cuts across does (``brief_contact``)."""
+    contact = frame_contact(labels, len(stats))
+    return at_frame(stats, labels.shape) & ~brief_contact(contact, widths, labels.shape)
+
+
+def frame_contact(labels: np.ndarray, count: int) -> np.ndarray:
+    """Per component (labels 1 .. ``count``): how many of the picture's outermost pixels it holds."""
+    frame = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    return np.bincount(frame, minlength=count + 1)[1 : count + 1]
 
 
 def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
