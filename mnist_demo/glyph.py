@@ -153,8 +153,8 @@ def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarra
     return np.array([[sx, 0, 0.5 * sx - 0.5 + tx], [0, sy, 0.5 * sy - 0.5 + ty], [0, 0, 1.0]])
 
 
-def make_glyph(page: Page, region: Region, views: bool = True) -> Glyph:
-    """A region of ``page`` as a 28x28 MNIST-style glyph; with ``views=False``, without the other views.
+def make_glyph(page: Page, region: Region, views: bool = True, box: int = MNIST_BOX) -> Glyph:
+    """A region of ``page`` as a 28x28 MNIST-style glyph, ``box`` pixels tall or wide; ``views=False``: without the other views.
 
     Ordinarily the region's binary mask (with the loops a photo's blur filled opened again,
     where the page's settings say so) is scaled to DIGIT_SIDE, its stroke brought towards
@@ -181,7 +181,7 @@ def make_glyph(page: Page, region: Region, views: bool = True) -> Glyph:
         stroked = normalize_stroke(crop)
         stroke_normalized = stroked is not crop
         crop = stroked
-    image, fit = fit_to_mnist(crop)
+    image, fit = fit_to_mnist(crop, box)
     transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
     box_in_input = tuple(int(round(v / scale)) for v in (x, y, w, h))
     if not views:

@@ -9,7 +9,8 @@ import pytest
 from mnist_demo import NoDigitFound, NumberReading
 from mnist_demo.data import load_samples
 from mnist_demo.images import load_image
-from mnist_demo.numbers import Pieces, best_partition, closer_side, ink_crossed, join_strokes, segment
+from mnist_demo.model import NOT_A_DIGIT, NUM_OUTPUTS, SEVERAL_DIGITS
+from mnist_demo.numbers import Pieces, best_partition, closer_side, ink_crossed, join_strokes, segment, whole_sureness
 from mnist_demo.page import read_page
 from mnist_demo.regions import Region
 from mnist_demo.steps import Steps
@@ -95,6 +96,31 @@ def test_a_four_written_as_an_l_and_a_separate_stem_is_one_digit(recognizer):
     cv2.line(image, (220, 50), (220, 205), 0, 14)  # a 1
     cv2.ellipse(image, (330, 128), (50, 75), 0, 0, 360, 0, 14)  # a 0
     assert recognizer.read_number(image, source="upload").text == "410"
+
+
+@pytest.mark.parametrize("pen", [6, 14])
+def test_a_four_written_as_two_crossing_strokes_is_one_digit(recognizer, pen):
+    """An "x"-like 4 reads "not a digit" at MNIST's 20 pixels and a 4 a little smaller: it is not cut into two digits."""
+    image = np.full((240, 460), 255, np.uint8)
+    cv2.line(image, (50, 60), (140, 150), 0, pen)  # the 4's arm and bar in one stroke
+    cv2.line(image, (120, 50), (70, 205), 0, pen)  # its stem, crossing it
+    cv2.line(image, (220, 50), (220, 205), 0, pen)  # a 1
+    cv2.ellipse(image, (330, 128), (50, 75), 0, 0, 360, 0, pen)  # a 0
+    assert recognizer.read_number(image, source="upload").text == "410"
+
+
+def test_the_smaller_view_may_vouch_for_an_odd_digit_but_not_for_a_pair():
+    def outputs(digit: float, not_a_digit: float = 0.0, several: float = 0.0) -> np.ndarray:
+        row = np.zeros(NUM_OUTPUTS)
+        row[4], row[7], row[NOT_A_DIGIT], row[SEVERAL_DIGITS] = digit, 1 - digit - not_a_digit - several, not_a_digit, several
+        return row
+
+    full = np.stack([outputs(0.2, not_a_digit=0.8), outputs(0.2, several=0.8), outputs(0.99)])
+    smaller = np.stack([outputs(0.99), outputs(0.99), outputs(0.5)])
+    sure = whole_sureness(full, smaller)
+    assert sure[0] == pytest.approx(0.99), "an odd digit read plainly smaller"
+    assert sure[1] == pytest.approx(0.2), "a pair at full size stays doubted"
+    assert sure[2] == pytest.approx(0.99), "the full size's own sureness stands"
 
 
 def test_neighbours_are_joined_only_when_one_digit_costs_less_and_neither_was_cut():
