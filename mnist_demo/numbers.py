@@ -14,8 +14,8 @@ into its neighbour reads surely as that neighbour ("41" as a 4): such shapes are
 cut only where the geometry says a 1 stands beside a digit and the model agrees;
 and a piece read as a 1 must be steep enough to be one, not a 1's flag cut free.
 The other way round, two neighbouring shapes that overlap side by side (a 4 written
-as an L and a stroke) are read together too, and joined when the model reads the two
-as one digit more surely than as two.
+as an L and a stroke), or that are both too short to be digits, are read together too,
+and joined when the model reads the two as one digit more surely than as two.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ CROPPED_HEIGHT = 0.5  # a number whose digits are this share of the picture's he
 SAME_PEN = 1.5  # ... and a shape at its frame at most this much thicker and taller than its digits is one too
 JOIN_OVERLAP = 0.25  # neighbours side by side over this share of the narrower one may be the strokes of one digit ...
 JOIN_WIDTH, JOIN_HEIGHT = 1.0, 1.4  # ... if together no wider and taller than this times a digit's height
+JOIN_SHORT, JOIN_GAP = 0.7, 0.3  # two shapes shorter than this (times a digit's height), this far apart at most, may be too
 
 Classify = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) glyph images -> (N, NUM_OUTPUTS) model outputs
 
@@ -408,12 +409,14 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
 
 
 def strokes_of_one(a: Region, b: Region, height: float) -> bool:
-    """Whether two neighbouring shapes may be the strokes of one digit: side by side, together the size of one."""
+    """Whether two neighbouring shapes may be the strokes of one digit: together the size of one, and side by side,
+    or both too short to be digits and close (a small 4 written as an L and a stem)."""
     overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
     width = max(a.box[0] + a.box[2], b.box[0] + b.box[2]) - min(a.box[0], b.box[0])
     tall = max(a.box[1] + a.box[3], b.box[1] + b.box[3]) - min(a.box[1], b.box[1])
+    short_and_close = max(a.box[3], b.box[3]) < JOIN_SHORT * height and -overlap <= JOIN_GAP * height
     return (
-        overlap >= JOIN_OVERLAP * min(a.box[2], b.box[2])
+        (overlap >= JOIN_OVERLAP * min(a.box[2], b.box[2]) or short_and_close)
         and width <= JOIN_WIDTH * max(tall, height)
         and tall <= JOIN_HEIGHT * height
     )

@@ -109,6 +109,18 @@ def test_a_four_written_as_two_crossing_strokes_is_one_digit(recognizer, pen):
     assert recognizer.read_number(image, source="upload").text == "410"
 
 
+@pytest.mark.parametrize("pen", [6, 10])
+def test_a_small_four_written_as_an_l_and_a_stem_beside_it_is_one_digit(recognizer, pen):
+    """Neither stroke is tall enough to be a digit of this number, and they do not overlap: read together, they are a 4."""
+    image = np.full((240, 520), 255, np.uint8)
+    cv2.line(image, (60, 45), (60, 195), 0, pen)  # a 1
+    cv2.polylines(image, [np.array([(110, 100), (110, 165), (150, 165)])], False, 0, pen)  # a small 4's L ...
+    cv2.line(image, (165, 110), (165, 200), 0, pen)  # ... and its stem, beside it
+    cv2.ellipse(image, (270, 120), (45, 75), 0, 0, 360, 0, pen)  # two 0s
+    cv2.ellipse(image, (400, 120), (45, 75), 0, 0, 360, 0, pen)
+    assert recognizer.read_number(image, source="upload").text == "1400"
+
+
 def test_the_smaller_view_may_vouch_for_an_odd_digit_but_not_for_a_pair():
     def outputs(digit: float, not_a_digit: float = 0.0, several: float = 0.0) -> np.ndarray:
         row = np.zeros(NUM_OUTPUTS)
