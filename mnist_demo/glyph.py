@@ -154,7 +154,7 @@ def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarra
 
 
 def make_glyph(page: Page, region: Region, views: bool = True, box: int = MNIST_BOX) -> Glyph:
-    """A region of ``page`` as a 28x28 MNIST-style glyph, ``box`` pixels tall or wide; ``views=False``: without the other views.
+    """A region of ``page`` as a 28x28 MNIST-style glyph (its longer side ``box`` pixels); ``views=False``: no other views.
 
     Ordinarily the region's binary mask (with the loops a photo's blur filled opened again,
     where the page's settings say so) is scaled to DIGIT_SIDE, its stroke brought towards

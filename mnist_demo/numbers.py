@@ -361,9 +361,9 @@ def may_hold_several(region: Region, sureness: float, height: float) -> bool:
 def split_regions(regions: list[Region], page: Page, classify: Classify, height: float) -> list[Region]:
     """Each region, or the digits it holds, or two regions as one digit: the reading the model is surest of.
 
-    Two model calls in all: the wholes (at two sizes: ``whole_sureness``) and the pairs of
-    neighbours that may be one digit first, then every candidate piece of the shapes that may hold several digits (and of
-    the sure ones that may hold a 1 beside a digit), in one batch.
+    Two model calls in all: first the wholes (at two sizes: ``whole_sureness``) and the pairs
+    of neighbours that may be one digit; then every candidate piece of the shapes that may
+    hold several digits (and of the sure ones that may hold a 1 beside a digit), in one batch.
     """
     if not regions:
         return []
