@@ -25,6 +25,9 @@ MIN_AREA_FRACTION = 2e-4  # smaller components (of the image area) are specks
 MAX_EDGE_CROSSINGS = 6
 MAX_PIECES = 6
 BORDER_INK = 0.25  # a shape touching a photo's edge where this much of the frame is ink is the table, not a digit
+TAPER = 0.35  # a shape along the frame whose breadth falls below this share of its most is a wedge (``tapers``) ...
+WEDGE_LENGTH = 0.3  # ... if it meets the frame over this share of that side of the picture ...
+WEDGE_STRAIGHT = 0.9  # ... and its reach from the frame grows along it this linearly (R squared)
 FRAME_STROKES = 6  # a digit cropped tight meets the frame over at most this many of its stroke widths
 
 
@@ -211,6 +214,29 @@ def brief_contact(contact: np.ndarray | int, stroke_width: np.ndarray | float, s
     return (contact <= FRAME_STROKES * stroke_width) & (contact <= BORDER_INK * 2 * (shape[0] + shape[1]))
 
 
+def tapers(region: Region, shape: tuple[int, int]) -> bool:
+    """Whether a region is a wedge along the side of the frame it meets most, as the table beyond a sheet photographed
+    askew is: it meets that side over WEDGE_LENGTH of it, its reach in from it grows in a straight line (the sheet's
+    edge), and the thinnest tenth of that reach is under TAPER of the broadest. A digit cropped at its ink keeps its
+    breadth along the frame, or curves away from it."""
+    h, w = shape
+    x, y, bw, bh = region.box
+    ink = region.mask > 0
+    sides = [(x <= 0, ink.T, h), (x + bw >= w, ink.T[::-1], h), (y <= 0, ink, w), (y + bh >= h, ink[::-1], w)]  # frame first
+    at_frame = [(side, length) for touching, side, length in sides if touching]
+    if not at_frame:
+        return False
+    side, length = max(at_frame, key=lambda s: int(s[0][0].sum()))
+    meets = side[0]
+    if meets.sum() < WEDGE_LENGTH * length:
+        return False
+    along = np.flatnonzero(meets)
+    reach = np.where(side.all(axis=0), side.shape[0], np.argmin(side, axis=0))[meets]
+    # A wedge's far edge (the sheet's) is straight: its reach grows in proportion along the frame.
+    straight = np.ptp(reach) > 0 and np.corrcoef(along, reach)[0, 1] ** 2 >= WEDGE_STRAIGHT
+    return bool(straight) and float(np.percentile(reach, 10)) < TAPER * float(np.percentile(reach, 90))
+
+
 def edge_crossings(mask: np.ndarray) -> int:
     """How many separate runs of ink the image's outermost pixels hold, going round the frame."""
     frame = np.concatenate([mask[0], mask[1:, -1], mask[-1, -2::-1], mask[-2:0:-1, 0]]) > 0
@@ -257,6 +283,8 @@ def doubts(mask: np.ndarray, region: Region, *, reject_border: bool, plain_groun
         reasons.append(Reason.CUT_OFF if runs_off else Reason.TOUCHES_EDGE)
         # In a photo with a table or shadows in sight, a shape that runs along the frame (not one the frame
         # cuts across, as a crop cuts a digit) is the table, the sheet's edge or a shadow's.
-        if reject_border and not plain_ground and not meets_frame_briefly(region, mask.shape):
+        # On a plain ground it may be a bold 1 cropped at its side, unless it tapers along the frame as
+        # no stroke does: the table beyond a sheet photographed askew.
+        if reject_border and not meets_frame_briefly(region, mask.shape) and (not plain_ground or tapers(region, mask.shape)):
             reasons.append(Reason.ALONG_EDGE)
     return reasons

@@ -344,6 +344,17 @@ def test_a_photo_of_a_blank_sheet_with_the_table_along_one_side_is_no_digit(reco
     assert Reason.ALONG_EDGE in prediction.reasons
 
 
+@pytest.mark.parametrize(("top", "bottom"), [(60, 0), (0, 70), (45, 10)])
+def test_the_table_beyond_a_blank_sheet_photographed_askew_is_no_digit(recognizer, top, bottom):
+    """The table shows as a wedge along one side of an evenly lit sheet: on a plain ground it is still no digit."""
+    photo = np.full((480, 640), 200, np.float32) - np.linspace(0, 30, 640)[None, :]
+    cv2.fillPoly(photo, [np.array([(640 - top, 0), (640, 0), (640, 480), (640 - bottom, 480)], np.int32)], 70)
+    photo += np.random.default_rng(0).normal(0, 2, photo.shape)
+    prediction = recognizer.predict(np.clip(photo, 0, 255).astype(np.uint8), source="upload")
+    assert not prediction.is_digit
+    assert Reason.ALONG_EDGE in prediction.reasons
+
+
 def noise_images() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(7)
     sparse = np.full((480, 640), 255, np.uint8)
