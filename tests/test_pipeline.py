@@ -780,6 +780,23 @@ def test_a_shape_running_along_the_frame_of_a_photo_is_no_digit_but_one_the_fram
     assert region.touches_border and Reason.ALONG_EDGE not in reasons
 
 
+def test_a_wedge_along_the_frame_tapers_but_a_band_a_bar_or_a_ring_cropped_at_its_ink_does_not():
+    """The table beyond a sheet photographed askew narrows in a straight line along the frame; digits cropped tight do not."""
+    wedge = np.zeros((480, 640), np.uint8)
+    cv2.fillPoly(wedge, [np.array([(580, 0), (640, 0), (640, 480)], np.int32)], 255)
+    band = np.zeros((480, 640), np.uint8)
+    band[:, :40] = 255
+    bar = np.zeros((480, 640), np.uint8)
+    bar[440:, 100:500] = 255  # a 2's base, cropped at its ink
+    ring = np.zeros((480, 640), np.uint8)
+    cv2.ellipse(ring, (200, 240), (200, 150), 0, 0, 360, 255, 30)  # a 0 cropped at its left side
+    shapes = {"wedge": wedge, "band": band, "bar": bar, "ring": ring}
+    tapering = {name: R.tapers(R.find_regions(mask)[0], mask.shape) for name, mask in shapes.items()}
+    assert tapering == {"wedge": True, "band": False, "bar": False, "ring": False}
+    _, reasons = R.pick_digit(wedge, reject_border=True, plain_ground=True)
+    assert Reason.ALONG_EDGE in reasons
+
+
 # --- MNIST-style normalization --------------------------------------------------------------
 
 
