@@ -153,8 +153,9 @@ def scaling(sx: float, sy: float, tx: float = 0.0, ty: float = 0.0) -> np.ndarra
     return np.array([[sx, 0, 0.5 * sx - 0.5 + tx], [0, sy, 0.5 * sy - 0.5 + ty], [0, 0, 1.0]])
 
 
-def make_glyph(page: Page, region: Region, views: bool = True, box: int = MNIST_BOX) -> Glyph:
-    """A region of ``page`` as a 28x28 MNIST-style glyph (its longer side ``box`` pixels); ``views=False``: no other views.
+def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool = False) -> Glyph:
+    """A region of ``page`` as a 28x28 MNIST-style glyph; with ``views=False``, without the other views, but for
+    ``second_look`` (the glyph fitted at SMALL_VIEW_BOX) where asked.
 
     Ordinarily the region's binary mask (with the loops a photo's blur filled opened again,
     where the page's settings say so) is scaled to DIGIT_SIDE, its stroke brought towards
@@ -181,11 +182,12 @@ def make_glyph(page: Page, region: Region, views: bool = True, box: int = MNIST_
         stroked = normalize_stroke(crop)
         stroke_normalized = stroked is not crop
         crop = stroked
-    image, fit = fit_to_mnist(crop, box)
+    image, fit = fit_to_mnist(crop)
     transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
     box_in_input = tuple(int(round(v / scale)) for v in (x, y, w, h))
     if not views:
-        return Glyph(image, transform, box_in_input, stroke_normalized)
+        small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0] if second_look else None
+        return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small)
     # The model judges a flag at the top of a stroke differently at MNIST's full 20 pixels and a little
     # smaller: fitted full size, a European 1's flag reads as a 7's bar (measured on held-out writers).
     # A small image's digit is always read at both sizes; any other digit, when the model doubts between 1 and 7.

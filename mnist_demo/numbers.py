@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .glyph import SMALL_VIEW_BOX, Glyph, make_glyph
+from .glyph import Glyph, make_glyph
 from .model import NUM_CLASSES, NUM_OUTPUTS, SEVERAL_DIGITS
 from .page import Page, read_page
 from .regions import Region, find_regions, meets_frame_briefly, stroke_width
@@ -368,9 +368,9 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     if not regions:
         return []
     pairs = {i: union(a, b, page.mask) for i, (a, b) in enumerate(zip(regions, regions[1:])) if strokes_of_one(a, b, height)}
-    glyphs = [make_glyph(page, r, views=False).image for r in [*regions, *pairs.values()]]
-    smaller = [make_glyph(page, r, views=False, box=SMALL_VIEW_BOX).image for r in regions]
-    first_outputs = classify(np.stack(glyphs + smaller))
+    wholes_read = [make_glyph(page, r, views=False, second_look=True) for r in regions]
+    glyphs = [g.image for g in wholes_read] + [make_glyph(page, pair, views=False).image for pair in pairs.values()]
+    first_outputs = classify(np.stack(glyphs + [g.second_look for g in wholes_read]))
     wholes = whole_sureness(first_outputs[: len(regions)], first_outputs[len(glyphs) :])
     joined = dict(zip(pairs, digit_like(first_outputs[len(regions) : len(glyphs)])))
     whole_labels = first_outputs[: len(regions), :NUM_CLASSES].argmax(axis=1)

@@ -190,21 +190,19 @@ def frame_contact(labels: np.ndarray, count: int) -> np.ndarray:
     return np.bincount(frame, minlength=count + 1)[1 : count + 1]
 
 
-def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
-    """Whether a region touching the frame of a picture of ``shape`` meets it only where strokes cross it (``cut_at_frame``)."""
+def sides_at_frame(region: Region, shape: tuple[int, int]) -> list[tuple[np.ndarray, int]]:
+    """For each side of a picture of ``shape`` that a region touches: the region's ink turned so that the row at
+    that side comes first, and the length of that side of the picture."""
     h, w = shape
     x, y, bw, bh = region.box
     ink = region.mask > 0
-    contact = sum(
-        int(np.count_nonzero(edge))
-        for edge, at_frame in (
-            (ink[:, 0], x <= 0),
-            (ink[:, -1], x + bw >= w),
-            (ink[0], y <= 0),
-            (ink[-1], y + bh >= h),
-        )
-        if at_frame
-    )
+    sides = [(x <= 0, ink.T, h), (x + bw >= w, ink.T[::-1], h), (y <= 0, ink, w), (y + bh >= h, ink[::-1], w)]
+    return [(side, length) for touching, side, length in sides if touching]
+
+
+def meets_frame_briefly(region: Region, shape: tuple[int, int]) -> bool:
+    """Whether a region touching the frame of a picture of ``shape`` meets it only where strokes cross it (``cut_at_frame``)."""
+    contact = sum(int(np.count_nonzero(side[0])) for side, _ in sides_at_frame(region, shape))
     return bool(brief_contact(contact, region.stroke_width, shape))
 
 
@@ -219,11 +217,7 @@ def tapers(region: Region, shape: tuple[int, int]) -> bool:
     askew is: it meets that side over WEDGE_LENGTH of it, its reach in from it grows in a straight line (the sheet's
     edge), and the thinnest tenth of that reach is under TAPER of the broadest. A digit cropped at its ink keeps its
     breadth along the frame, or curves away from it."""
-    h, w = shape
-    x, y, bw, bh = region.box
-    ink = region.mask > 0
-    sides = [(x <= 0, ink.T, h), (x + bw >= w, ink.T[::-1], h), (y <= 0, ink, w), (y + bh >= h, ink[::-1], w)]  # frame first
-    at_frame = [(side, length) for touching, side, length in sides if touching]
+    at_frame = sides_at_frame(region, shape)
     if not at_frame:
         return False
     side, length = max(at_frame, key=lambda s: int(s[0][0].sum()))
@@ -282,9 +276,8 @@ def doubts(mask: np.ndarray, region: Region, *, reject_border: bool, plain_groun
         runs_off = reject_border and spans and border_ink(mask) > BORDER_INK
         reasons.append(Reason.CUT_OFF if runs_off else Reason.TOUCHES_EDGE)
         # In a photo with a table or shadows in sight, a shape that runs along the frame (not one the frame
-        # cuts across, as a crop cuts a digit) is the table, the sheet's edge or a shadow's.
-        # On a plain ground it may be a bold 1 cropped at its side, unless it tapers along the frame as
-        # no stroke does: the table beyond a sheet photographed askew.
+        # cuts across, as a crop cuts a digit) is the table, the sheet's edge or a shadow's. On a plain ground
+        # it may be a bold 1 cropped at its side, unless it is a wedge: the table beyond a sheet photographed askew.
         if reject_border and not meets_frame_briefly(region, mask.shape) and (not plain_ground or tapers(region, mask.shape)):
             reasons.append(Reason.ALONG_EDGE)
     return reasons
