@@ -42,6 +42,7 @@ DARK_FRAME = 0.75
 SOLID = 0.9
 INKY = 0.9  # ink at the frame of a crop is this close to the darkest ink (a shadow across a photo: 0.7-0.8)
 CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
+INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
@@ -191,10 +192,8 @@ def is_light_background(gray: np.ndarray) -> bool:
     is the commoner one, however far a bold digit spreads to the edges.
     A plain background (a scan) shows at the frame
     as one level that most of the image shares: the ink is what departs from it. Otherwise (a photo), the
-    background is what a median filter half the image wide sees, which
-    follows uneven lighting, and the ink is what departs from it most, either
-    brighter or darker; squared, so that strong ink outweighs soft shadows.
-    The outer eighth of a photo is left out: the table and the sheet's rim show there.
+    ink is what departs most, darker or brighter, from a median background that follows uneven lighting
+    (``ink_is_darker``); the photo's outer eighth, where the table and the sheet's rim show, is left out.
     """
     small, level, clean = clean_levels(gray)
     if paper_frame(small, level, clean):
@@ -215,12 +214,30 @@ def is_light_background(gray: np.ndarray) -> bool:
     if plain:
         ink = departure[np.abs(departure) > 32]
         return float(ink.mean()) < 0 if ink.size else level > 127  # a blank page: light or dark
-    # The inner part of a photo: its edges are where the table and the paper's rim show.
+    # The inner part of a photo: its edges are where the table and the paper's rim show. A digit written
+    # near the edge leaves it without ink (only lighting departs there, and by chance): then a narrower rim
+    # is left out, with a narrower median. Where nothing departs like ink, the slightest lean decides.
+    for rim, window in ((8, 0.5), (16, 0.25)):
+        darker = ink_is_darker(small, rim, window, INK_DEPARTURE)
+        if darker is not None:
+            return darker
+    return bool(ink_is_darker(small, 8, 0.5, 0))
+
+
+def ink_is_darker(small: np.ndarray, rim: int, window: float, floor: float) -> bool | None:
+    """Whether a photo's ink departs from its background more darker than brighter; None when neither way.
+
+    The background is a median ``window`` of the picture's shorter side wide (wider than the thickest
+    stroke, so it stays paper, and it follows uneven lighting), with a ``1/rim`` of the picture left out
+    at each side. Departures of more than ``floor`` gray levels count, squared, so that strong ink
+    outweighs soft shadows.
+    """
     h, w = small.shape
-    inner = np.ascontiguousarray(small[h // 8 : h - h // 8, w // 8 : w - w // 8]) if min(h, w) >= 16 else small
-    k = max(3, int(min(inner.shape) * 0.5) | 1)  # wider than the thickest stroke: the median stays paper
+    inner = np.ascontiguousarray(small[h // rim : h - h // rim, w // rim : w - w // rim]) if min(h, w) >= 16 else small
+    k = max(3, int(min(inner.shape) * window) | 1)
     residual = inner.astype(np.float32) - cv2.medianBlur(inner, k)
-    return float((residual[residual < 0] ** 2).sum()) > float((residual[residual > 0] ** 2).sum())
+    darker, lighter = float((residual[residual < -floor] ** 2).sum()), float((residual[residual > floor] ** 2).sum())
+    return None if darker == lighter else darker > lighter
 
 
 def solid_sheet(side: np.ndarray) -> bool:

@@ -126,6 +126,25 @@ def test_is_light_background_with_a_dark_table_around_the_paper(digit_on_canvas)
     assert page.is_light_background(photo.astype(np.uint8))
 
 
+def test_a_digit_written_near_the_edge_of_a_photographed_sheet_is_dark_ink_on_paper(first_of_each_class):
+    """The digit lies in the photo's outer eighth, where the table shows, and a crease catches the light across
+    the sheet: inside, only lighting departs from the paper, and by less than ink does. The photo is paper all the same."""
+    h, w = 480, 640
+    light = 1 - 0.35 * np.mgrid[0:h, 0:w][1] / w  # the lamp on the left
+    crease = np.zeros((h, w), np.float32)
+    cv2.line(crease, (0, 300), (w, 200), 1.0, 6)
+    table = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(table, [np.array([[0, 0], [w, 0], [w, h], [w - 4, h], [w - 4, 0], [0, 25]], np.int32)], 1)
+    noise = np.random.default_rng(1).normal(0, 4, (h, w))
+    for label, digit in first_of_each_class.items():
+        photo = 225 * light + 10 * cv2.GaussianBlur(crease, (0, 0), 2)
+        mask = digit_mask(digit, 64, np.random.default_rng(0), thickness=0.0)
+        mh, mw = mask.shape
+        photo[150 : 150 + mh, 628 - mw : 628] *= 1 - 0.8 * mask
+        photo = np.where(table > 0, 45, photo) + noise
+        assert page.is_light_background(np.clip(photo, 0, 255).astype(np.uint8)), label
+
+
 @pytest.mark.parametrize("label", [0, 8])
 def test_is_light_background_with_a_digit_that_fills_the_frame(first_of_each_class, label):
     """A big 0 or 8 in marker, 85% of the image tall: its strokes are wider than the photo window."""
