@@ -43,6 +43,7 @@ SOLID = 0.9
 INKY = 0.9  # ink at the frame of a crop is this close to the darkest ink (a shadow across a photo: 0.7-0.8)
 CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
 INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
+SOFT_EDGE = 0.15  # a shape whose surround, 3-8 px out, keeps this share of its contrast is lighting, not ink
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
@@ -640,6 +641,40 @@ def clean_mask(mask: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
 
 
+def without_soft_shapes(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The mask without the shapes whose edge is soft (the edge of a shadow, a band of light or shade), when
+    others' edges are sharp.
+
+    Ink has a sharp edge: a few pixels out from a stroke the paper is back to its level. Lighting that the
+    flattening left behind fades over tens of pixels (``edge_softness``). A photo that is out of focus blurs
+    its ink as much: where no shape clear of the frame is sharp, none is dropped.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    shapes = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area(mask.shape)) + 1
+    softness = np.array([edge_softness(gray, labels, stats, label) for label in shapes])
+    soft = softness >= SOFT_EDGE
+    # The table along the frame keeps a sharp edge in any photo: only shapes clear of the frame show the focus.
+    if not soft.any() or (soft | at_frame(stats[shapes], mask.shape)).all():
+        return mask
+    return np.where(np.isin(labels, shapes[soft]), 0, mask).astype(mask.dtype)
+
+
+def edge_softness(gray: np.ndarray, labels: np.ndarray, stats: np.ndarray, label: int) -> float:
+    """The share of a shape's contrast over the ground (8-20 pixels out) that remains 3-8 pixels out; 0 for a
+    shape with no ground round it."""
+    h, w = labels.shape
+    x, y, bw, bh = stats[label, :4]
+    x0, y0, x1, y1 = max(0, x - 20), max(0, y - 20), min(w, x + bw + 20), min(h, y + bh + 20)
+    shape = labels[y0:y1, x0:x1] == label
+    distance = cv2.distanceTransform((~shape).astype(np.uint8), cv2.DIST_L2, 3)
+    around = gray[y0:y1, x0:x1]
+    near, far = around[(distance > 3) & (distance <= 8)], around[(distance > 8) & (distance <= 20)]
+    if near.size == 0 or far.size == 0:
+        return 0.0
+    ground = float(np.median(far))
+    return (float(np.median(near)) - ground) / max(float(np.median(around[shape])) - ground, 1.0)
+
+
 def contrast_of(gray: np.ndarray, mask: np.ndarray) -> float:
     """Ink vs. background, 0-1: difference of their medians in the (ink-bright) gray image."""
     ink = mask > 0
@@ -722,5 +757,7 @@ def read_page(
     mask = hysteresis(binarize(gray, level), weak)
     steps.add("threshold", mask)
     mask = clean_mask(mask)
+    if settings.reject_border and not low_resolution:
+        mask = without_soft_shapes(gray, mask)
     steps.add("morphology", mask)
     return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground)

@@ -145,6 +145,58 @@ def test_a_digit_written_near_the_edge_of_a_photographed_sheet_is_dark_ink_on_pa
         assert page.is_light_background(np.clip(photo, 0, 255).astype(np.uint8)), label
 
 
+def shaded_photo(digit: np.ndarray, blur: float = 0.0) -> np.ndarray:
+    """A sheet with a band of shade leaning across it, its edges soft (the shadow of a pen or a phone), and
+    ``digit`` written beside it; the whole photo blurred by ``blur`` (Gaussian sigma, pixels)."""
+    yy, xx = np.mgrid[0:480, 0:640].astype(np.float32)
+    across = (xx - 0.5 * yy - 120) / 25.0
+    photo = 225 * (1 - 0.45 * (1 / (1 + np.exp(-across)) - 1 / (1 + np.exp(-(across - 3)))))
+    mask = digit_mask(digit, 120, np.random.default_rng(0), thickness=0.0)
+    photo[200 : 200 + mask.shape[0], 420 : 420 + mask.shape[1]] *= 1 - 0.8 * mask
+    if blur:
+        photo = cv2.GaussianBlur(photo, (0, 0), blur)
+    return np.clip(photo + np.random.default_rng(1).normal(0, 3, photo.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_band_of_shade_beside_a_sharp_digit_is_no_ink(recognizer, first_of_each_class):
+    """Narrower than the flattening, the band survives it, and is bigger and bolder than the digit: it was read as a 1."""
+    for label, digit in first_of_each_class.items():
+        photo = shaded_photo(digit)
+        assert page.read_page(photo, "upload").mask[240, 280] == 0, label  # the middle of the band
+        assert recognizer.predict(photo, source="upload").label == label
+
+
+def test_edge_softness_tells_lighting_from_ink_and_a_photo_out_of_focus_keeps_its_digit(first_of_each_class):
+    """Ink-bright gray: a band of light with a soft profile, a digit with a sharp edge; then the digit out of focus
+    beside the table, whose straight edge along the frame stays sharp."""
+    yy, xx = np.mgrid[0:480, 0:640].astype(np.float32)
+    band = 150 * np.exp(-((xx - 0.5 * yy - 160) ** 2) / (2 * 30**2))
+    drawn = digit_mask(first_of_each_class[3], 120, np.random.default_rng(0), thickness=0.0)
+    ink = np.zeros((480, 640), np.float32)
+    ink[200 : 200 + drawn.shape[0], 420 : 420 + drawn.shape[1]] = 200 * drawn
+
+    def shapes(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        gray = np.clip(gray, 0, 255).astype(np.uint8)
+        mask = (gray > 60).astype(np.uint8) * 255
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        return gray, mask, labels, stats
+
+    gray, mask, labels, stats = shapes(band + ink)
+    light, digit = labels[240, 280], labels[200:340, 420:560].max()
+    assert page.edge_softness(gray, labels, stats, light) >= page.SOFT_EDGE
+    assert page.edge_softness(gray, labels, stats, digit) < page.SOFT_EDGE
+    kept = page.without_soft_shapes(gray, mask)
+    assert not kept[labels == light].any() and kept[labels == digit].all()
+
+    table = np.zeros((480, 640), np.float32)
+    table[:, :40] = 200
+    gray, mask, labels, stats = shapes(table + cv2.GaussianBlur(ink, (0, 0), 8))
+    digit = labels[200:340, 420:560].max()
+    assert page.edge_softness(gray, labels, stats, digit) >= page.SOFT_EDGE  # as soft as lighting
+    assert page.edge_softness(gray, labels, stats, labels[240, 10]) < page.SOFT_EDGE
+    assert (page.without_soft_shapes(gray, mask) == mask).all()
+
+
 @pytest.mark.parametrize("label", [0, 8])
 def test_is_light_background_with_a_digit_that_fills_the_frame(first_of_each_class, label):
     """A big 0 or 8 in marker, 85% of the image tall: its strokes are wider than the photo window."""
