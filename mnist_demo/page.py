@@ -649,7 +649,7 @@ def without_soft_shapes(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     flattening left behind fades over tens of pixels (``edge_softness``). A photo that is out of focus blurs
     its ink as much: where no shape clear of the frame is sharp, none is dropped.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     shapes = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area(mask.shape)) + 1
     softness = np.array([edge_softness(gray, labels, stats, label) for label in shapes])
     soft = softness >= SOFT_EDGE
