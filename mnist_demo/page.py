@@ -747,8 +747,10 @@ def read_page(
 
     if int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
         raise NoDigitFound(Reason.BLANK)
+    # A photo may show the table, shadows and the sheet's edges round the writing; an enlarged small image is a crop.
+    photo = settings.reject_border and not low_resolution
     level = ink_level(gray)
-    if settings.reject_border and not low_resolution:
+    if photo:
         level = level_inside(gray, level)
     weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
@@ -757,7 +759,7 @@ def read_page(
     mask = hysteresis(binarize(gray, level), weak)
     steps.add("threshold", mask)
     mask = clean_mask(mask)
-    if settings.reject_border and not low_resolution:
+    if photo:
         mask = without_soft_shapes(gray, mask)
     steps.add("morphology", mask)
     return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground)
