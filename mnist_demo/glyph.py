@@ -37,7 +37,8 @@ class Glyph:
     box: tuple[int, int, int, int]  # x, y, w, h of the region in the input's pixels
     stroke_normalized: bool  # the stroke was thickened or thinned towards MNIST's
     extra_views: tuple[np.ndarray, ...] = ()  # more 28x28 images of the same glyph, averaged with ``image`` by the model
-    second_look: np.ndarray | None = None  # the glyph fitted smaller, read too when the model doubts between a 1 and a 7
+    second_look: np.ndarray | None = None  # the glyph fitted smaller, read too when the model doubts about a 1 or a 7
+    low_resolution: bool = False  # fitted from a small image's gray levels (see ``make_glyph``)
 
 
 def center_of_mass(image: np.ndarray) -> tuple[float, float] | None:
@@ -188,12 +189,12 @@ def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool
     if not views:
         small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0] if second_look else None
         return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small)
-    # The model judges a flag at the top of a stroke differently at MNIST's full 20 pixels and a little
-    # smaller: fitted full size, a European 1's flag reads as a 7's bar (measured on held-out writers).
-    # A small image's digit is always read at both sizes; any other digit, when the model doubts between 1 and 7.
+    # The model judges the top of a stroke differently at MNIST's full 20 pixels and a little smaller:
+    # fitted full size, a European 1's flag reads as a 7's bar (measured on held-out writers). The
+    # recognizer reads this second look when the model doubts about a 1 or a 7 (``wants_second_look``).
     small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0]
     if low_resolution:
-        return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=(small,))
+        return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small, low_resolution=True)
     # The binary view and the gray one err on different digits (a threshold drops a faint flag, a
     # normalized pen closes a loop; gray keeps noise and the writer's pen): the model reads both.
     ink = gray_inside(page, region)

@@ -73,9 +73,12 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
     glyph = make_glyph(page, region)
     if steps.enabled:
         steps.add("stroke normalized, 28x28" if glyph.stroke_normalized else "28x28, centred", to_uint8(glyph.image))
-        # The other views the model reads and averages in: the page's own gray levels, or a small image's digit at 16 px.
+        # The other views the model reads and averages in: the page's own gray levels; a small image's digit
+        # at 16 px, on a doubt about 1 or 7.
         for view in glyph.extra_views:
-            steps.add("at 16 px, 28x28" if page.low_resolution else "gray levels, 28x28", to_uint8(view))
+            steps.add("gray levels, 28x28", to_uint8(view))
+        if glyph.low_resolution:
+            steps.add("at 16 px, 28x28 (read on a doubt about 1 or 7)", to_uint8(glyph.second_look))
     return finish(page, region, glyph, reasons, steps)
 
 

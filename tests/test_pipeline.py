@@ -957,8 +957,9 @@ def test_the_steps_show_every_view_the_model_reads(first_of_each_class):
     np.testing.assert_array_equal(shown, P.to_uint8(processed.glyph.extra_views[0]))
     scan = 255 - cv2.resize(image[4:24, 4:24], (16, 16), interpolation=cv2.INTER_AREA)  # a small scan, ink dark
     processed = P.preprocess(scan, "upload", record_steps=True)
-    assert [caption for caption, _ in processed.steps[-2:]] == ["28x28, centred", "at 16 px, 28x28"]
-    np.testing.assert_array_equal(processed.steps[-1][1], P.to_uint8(processed.glyph.extra_views[0]))
+    on_doubt = "at 16 px, 28x28 (read on a doubt about 1 or 7)"
+    assert [caption for caption, _ in processed.steps[-2:]] == ["28x28, centred", on_doubt]
+    np.testing.assert_array_equal(processed.steps[-1][1], P.to_uint8(processed.glyph.second_look))
 
 
 def test_preprocess_records_every_step_as_uint8_images(first_of_each_class):

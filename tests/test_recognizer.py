@@ -198,7 +198,7 @@ def test_a_seven_whose_bar_droops_is_still_a_seven(recognizer, droop, slant, pen
 
 
 def test_the_second_look_is_the_glyph_fitted_smaller(painter, digits):
-    """Every glyph carries its smaller fit: read always for a small image, on a doubt between 1 and 7 otherwise."""
+    """Every glyph carries its smaller fit, read on a doubt about 1 or 7; a small image's has no other view."""
     from mnist_demo.glyph import SMALL_VIEW_BOX
     from mnist_demo.pipeline import preprocess
 
@@ -210,7 +210,36 @@ def test_the_second_look_is_the_glyph_fitted_smaller(painter, digits):
     large = preprocess(painter(image), "upload").glyph
     assert abs(longer_side(large.second_look) - SMALL_VIEW_BOX) <= 1
     small = preprocess(cv2.resize(painter(image, size=(64, 64), height=40), (48, 48)), "upload").glyph
-    assert small.second_look is None and abs(longer_side(small.extra_views[0]) - SMALL_VIEW_BOX) <= 1
+    assert small.low_resolution and not small.extra_views and abs(longer_side(small.second_look) - SMALL_VIEW_BOX) <= 1
+
+
+@pytest.mark.parametrize(("index", "side"), [(691, 16), (2454, 16), (376, 12), (740, 12)])
+def test_a_small_scan_is_not_swayed_by_its_view_at_16_px_without_a_doubt_about_one_or_seven(recognizer, mnist_test, index, side):
+    """MNIST test digits scanned small (an 8, a 6, two 4s): averaged with their view at 16 px they read 9, 0, 9 and 9."""
+    x, y = mnist_test
+    scan = 255 - cv2.resize(x[index], (side, side), interpolation=cv2.INTER_AREA)
+    predict(recognizer, scan, int(y[index]), source="upload")
+
+
+@pytest.mark.parametrize(
+    ("likeliest", "small_image", "any_other"),
+    [
+        ((1, 7), True, True),
+        ((7, 1), True, True),
+        ((1, 4), True, False),
+        ((4, 7), True, False),
+        ((0, 9), False, False),
+        ((3, 5), False, False),
+    ],
+)
+def test_the_second_look_is_read_on_a_doubt_about_one_or_seven(likeliest, small_image, any_other):
+    """A small image's digit is read at 16 px too when a 1 or a 7 is among the likeliest two; any other, on 1 against 7."""
+    from mnist_demo.recognizer import wants_second_look
+
+    outputs = np.full(NUM_OUTPUTS, 0.01)
+    outputs[likeliest[0]], outputs[likeliest[1]] = 0.6, 0.3
+    assert wants_second_look(outputs, low_resolution=True) is small_image
+    assert wants_second_look(outputs, low_resolution=False) is any_other
 
 
 def test_a_glyph_is_read_in_the_page_gray_too(painter, digits):
