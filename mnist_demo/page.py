@@ -380,9 +380,12 @@ def detail_side(gray: np.ndarray) -> int | None:
 # --- enhancement and binarization ----------------------------------------------------------
 
 
-def apply_clahe(gray: np.ndarray) -> np.ndarray:
-    """Contrast-limited adaptive histogram equalization: faint pencil on gray paper gains contrast."""
-    return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray)
+def apply_clahe(gray: np.ndarray, tiles: int = 8) -> np.ndarray:
+    """Contrast-limited adaptive histogram equalization: faint pencil on gray paper gains contrast.
+
+    The picture is equalized in ``tiles`` x ``tiles`` tiles, which even out its lighting as well.
+    """
+    return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(tiles, tiles)).apply(gray)
 
 
 def denoise(gray: np.ndarray) -> np.ndarray:
@@ -736,7 +739,9 @@ def read_page(
         and (not broad_strokes(gray) or (uneven_lighting(gray) and not (plain_ground and frame_ink_is_digit(gray))))
     )
     if settings.clahe:
-        gray = apply_clahe(gray)
+        # A small image has no room for uneven lighting, and a tile of a few of its pixels equalizes a
+        # stroke against itself (an 8x8 scan's digit comes out a blob): it is equalized as a whole.
+        gray = apply_clahe(gray, tiles=1 if low_resolution else 8)
         steps.add("CLAHE", gray)
     if settings.denoise:
         gray = denoise(gray)
