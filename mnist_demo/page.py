@@ -739,8 +739,8 @@ def read_page(
         and (not broad_strokes(gray) or (uneven_lighting(gray) and not (plain_ground and frame_ink_is_digit(gray))))
     )
     if settings.clahe:
-        # A small image has no room for uneven lighting, and a tile of a few of its pixels equalizes a
-        # stroke against itself (an 8x8 scan's digit comes out a blob): it is equalized as a whole.
+        # A small image has no room for uneven lighting, and its tiles would be a few of its pixels (one, in
+        # an 8x8 scan), each equalizing a stroke against itself into a blob: it is equalized as a whole.
         gray = apply_clahe(gray, tiles=1 if low_resolution else 8)
         steps.add("CLAHE", gray)
     if settings.denoise:
