@@ -24,6 +24,12 @@ from .verdict import Reason
 WORK_SIDE = 640  # photos are processed at most this large: plenty for one digit, and fast
 MIN_SIDE = 128  # tiny images (an MNIST-sized upload) are enlarged to this first
 MAX_BLOWN_UP_SIDE = 1024  # larger pictures are not searched for being a small image blown up
+# A pen line under FINE_PEN px wide does not survive the median filter and the opening (a 3x3 median wipes
+# out a 1 px line, and a bilevel scan's strokes narrow to a pixel here and there): such a picture is worked
+# on larger, where its strokes are PEN_WIDTH wide, up to MAX_FINE_SIDE.
+FINE_PEN = 3.0
+PEN_WIDTH = 4.0
+MAX_FINE_SIDE = 1600
 # A picture that shrinks to this side and back losing under SMOOTH_LOSS of its edges' contrast has no
 # finer detail: it is a small image enlarged smoothly (bilinear or bicubic).
 SMOOTH_SIDES = (96, 64, 48, 32, 24, 16, 12, 8)
@@ -294,17 +300,41 @@ def ink_bright(gray: np.ndarray) -> np.ndarray:
     return 255 - gray if is_light_background(gray) else gray
 
 
-def resize_to_work_size(image: np.ndarray, work_side: int = WORK_SIDE) -> np.ndarray:
-    """Shrink large photos to ``work_side`` and enlarge tiny images to MIN_SIDE (longer side).
+def pen_width(gray: np.ndarray) -> float | None:
+    """The width of the ink's strokes (ink-bright gray, Otsu's split) in pixels, or None where no shape is long.
+
+    A stroke w pixels wide and l long covers w * l pixels inside an outline 2 * l long: the width is twice
+    the ink over the outline. Specks and noise (shapes under 8 px and under 1/64 of the picture) do not count.
+    """
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    long = np.flatnonzero(extent >= max(8, max(gray.shape) / 64)) + 1
+    if not long.size:
+        return None
+    strokes = np.isin(labels, long).astype(np.uint8)
+    contours, _ = cv2.findContours(strokes, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    return 2.0 * np.count_nonzero(strokes) / max(sum(cv2.arcLength(c, closed=True) for c in contours), 1.0)
+
+
+def fine_pen_side(pen: float | None, side: int) -> int | None:
+    """The working side at which a fine pen's strokes are PEN_WIDTH wide, or None when they are wide enough."""
+    if pen is None or pen >= FINE_PEN or side >= MAX_FINE_SIDE:
+        return None
+    return int(min(side * PEN_WIDTH / max(pen, 1.0), MAX_FINE_SIDE))
+
+
+def resize_to_work_size(image: np.ndarray, work_side: int = WORK_SIDE, min_side: int = MIN_SIDE) -> np.ndarray:
+    """Shrink large photos to ``work_side`` and enlarge tiny images to ``min_side`` (longer side).
 
     Shrinking averages whole blocks of pixels first (INTER_AREA by an integer factor is
     fast), then interpolates the remaining factor below 2, where linear loses nothing:
     INTER_AREA by a fractional factor costs ten times more.
     """
     side = max(image.shape[:2])
-    if MIN_SIDE <= side <= work_side:
+    if min_side <= side <= work_side:
         return image
-    scale = work_side / side if side > work_side else MIN_SIDE / side
+    scale = work_side / side if side > work_side else min_side / side
     block = int(1 / scale)
     if block >= 2:
         image = cv2.resize(image, None, fx=1 / block, fy=1 / block, interpolation=cv2.INTER_AREA)
@@ -388,9 +418,13 @@ def apply_clahe(gray: np.ndarray, tiles: int = 8) -> np.ndarray:
     return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(tiles, tiles)).apply(gray)
 
 
-def denoise(gray: np.ndarray) -> np.ndarray:
-    """Median filter: removes sensor noise and JPEG specks while keeping stroke edges."""
-    return cv2.medianBlur(gray, 3 if max(gray.shape) < 400 else 5)
+def denoise(gray: np.ndarray, pen: float | None = None) -> np.ndarray:
+    """Median filter: removes sensor noise and JPEG specks while keeping stroke edges.
+
+    A large picture's specks are larger, but a 5x5 median also breaks strokes under about 3 px: it is used
+    only where the pen (``pen_width``, if known) is wider than the filter.
+    """
+    return cv2.medianBlur(gray, 5 if max(gray.shape) >= 400 and (pen is None or pen >= 5) else 3)
 
 
 def flattening_kernel(small: np.ndarray) -> int:
@@ -580,7 +614,9 @@ def edge_to_edge(segment: np.ndarray, shape: tuple[int, int], horizontal: bool) 
     return (round(x0 - slope * y0), 0), (round(x0 + slope * (h - 1 - y0)), h - 1)
 
 
-def ruled_lines(mask: np.ndarray, thin: np.ndarray) -> list[tuple[tuple[tuple[int, int], tuple[int, int]], bool]]:
+def ruled_lines(
+    mask: np.ndarray, thin: np.ndarray, frame_to_frame: bool = False
+) -> list[tuple[tuple[tuple[int, int], tuple[int, int]], bool]]:
     """The ruled lines on the page ``mask``, as (end points edge to edge, horizontal?) pairs.
 
     A probabilistic Hough transform finds straight runs of ``thin`` ink, leaning (a photo taken
@@ -588,6 +624,8 @@ def ruled_lines(mask: np.ndarray, thin: np.ndarray) -> list[tuple[tuple[tuple[in
     (its own, or the strokes it runs under) along nearly all of it: horizontal ones along three
     quarters of the width (less the table a photo shows at its sides), a vertical margin along
     almost the whole height (a tall, thin 1 spans less, or it is a tight crop and not thin ink).
+    On a sheet that fills the picture (``frame_to_frame``: no table) a ruling is cut by the frame
+    at both ends: a fine pen's long bar (a 2's base, a 7's top in a tight crop) stops short of it.
     """
     h, w = mask.shape
     side = min(h, w)
@@ -602,13 +640,18 @@ def ruled_lines(mask: np.ndarray, thin: np.ndarray) -> list[tuple[tuple[tuple[in
             continue
         horizontal = dx > dy
         ends = edge_to_edge(segment, mask.shape, horizontal)
-        if along(near, ends).mean() >= (0.75 if horizontal else 0.85):
+        inked = along(near, ends)
+        reach = max(3, len(inked) // 32)
+        if inked.mean() >= (0.75 if horizontal else 0.85) and (
+            not frame_to_frame or (inked[:reach].any() and inked[-reach:].any())
+        ):
             lines.append((ends, horizontal))
     return lines
 
 
-def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
-    """Erase ruled lines and margins: thin, straight, and running across nearly all of the image.
+def remove_ruled_lines(mask: np.ndarray, frame_to_frame: bool = False) -> np.ndarray:
+    """Erase ruled lines and margins: thin, straight, and running across nearly all of the image
+    (from frame to frame, with ``frame_to_frame``: see ``ruled_lines``).
 
     A digit's bar is shorter or thicker, so it stays; so does a broad band along
     the frame (the table beside the sheet), which must keep touching the border
@@ -622,7 +665,7 @@ def remove_ruled_lines(mask: np.ndarray) -> np.ndarray:
     knots = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < (2 * thickness + 2) ** 2)
     body = np.where(np.isin(labels, knots[knots > 0]), 0, body).astype(np.uint8)
     thin = cv2.subtract(mask, cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8)))
-    lines = ruled_lines(mask, thin)
+    lines = ruled_lines(mask, thin, frame_to_frame)
     cleaned = mask
     gap = (thickness + 4) | 1  # odd: closing with an even kernel shifts the ink
     for horizontal in (True, False):
@@ -708,7 +751,13 @@ def read_page(
         size = shrunk_size(input_shape, max(input_shape) / small)
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     low_resolution = max(image.shape[:2]) < MIN_SIDE
-    image = resize_to_work_size(image, work_side)
+    working = resize_to_work_size(image, work_side)
+    pen = pen_width(ink_bright(to_gray(composite_alpha(working))))
+    side = fine_pen_side(pen, max(working.shape[:2]))
+    if side:
+        pen *= side / max(working.shape[:2])
+        working = resize_to_work_size(image, side, min_side=side)
+    image = working
     scale = max(image.shape[:2]) / max(input_shape)
     steps.add(f"input (blown up from {size[0]}x{size[1]})" if small else "input", image)
     warnings: list[str] = []
@@ -744,7 +793,7 @@ def read_page(
         gray = apply_clahe(gray, tiles=1 if low_resolution else 8)
         steps.add("CLAHE", gray)
     if settings.denoise:
-        gray = denoise(gray)
+        gray = denoise(gray, pen)
         steps.add("denoised", gray)
     if flatten:
         gray = flatten_background(gray)
@@ -760,7 +809,7 @@ def read_page(
     weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
     if settings.remove_lines and not low_resolution:
-        weak = remove_ruled_lines(weak)
+        weak = remove_ruled_lines(weak, frame_to_frame=plain_ground)
     mask = hysteresis(binarize(gray, level), weak)
     steps.add("threshold", mask)
     mask = clean_mask(mask)

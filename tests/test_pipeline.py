@@ -675,6 +675,41 @@ def test_remove_ruled_lines_keeps_a_long_thin_one_and_the_strokes_of_a_number_wr
     assert (page.remove_ruled_lines(mask) == mask).all()
 
 
+def test_remove_ruled_lines_keeps_the_long_bars_of_a_fine_pen_digit_on_a_sheet_that_fills_the_picture():
+    """A 2 and a 7 cropped tight, their bars written with a fine pen across most of the picture: on a sheet with
+    no table beside it a ruling runs from frame to frame, and these stop short of it."""
+    two = np.zeros((128, 128), np.uint8)
+    cv2.polylines(two, [np.array([[25, 40], [60, 12], [100, 35], [20, 112], [118, 114]])], False, 255, 2)
+    seven = np.zeros((128, 128), np.uint8)
+    cv2.polylines(seven, [np.array([[10, 14], [116, 12], [60, 118]])], False, 255, 2)
+    for mask in (two, seven):
+        assert (page.remove_ruled_lines(mask, frame_to_frame=True) == mask).all()
+    ruled = two.copy()
+    ruled[70:72] = 255  # a ruling does run from frame to frame
+    assert np.count_nonzero(page.remove_ruled_lines(ruled, frame_to_frame=True)[70:72]) < 0.3 * 2 * 128
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 5, 8])
+def test_pen_width_measures_the_width_of_straight_and_curved_strokes(width):
+    gray = np.zeros((300, 300), np.uint8)
+    gray[40 : 40 + width, 30:270] = 200  # a bar
+    ring = np.zeros_like(gray)
+    cv2.circle(ring, (150, 190), 80, 255, -1)
+    cv2.circle(ring, (150, 190), 80 - width, 0, -1)
+    gray |= ring // 255 * 200
+    gray[5, 5] = 200  # a speck does not count
+    assert page.pen_width(gray) == pytest.approx(width, abs=0.15 * width + 0.3)
+    assert page.pen_width(np.zeros((50, 50), np.uint8)) is None
+
+
+def test_a_fine_pen_is_worked_on_larger_and_a_broad_one_is_not():
+    assert page.fine_pen_side(1.0, 300) == 4 * 300
+    assert page.fine_pen_side(2.0, 640) == 4 * 640 // 2
+    assert page.fine_pen_side(1.0, 640) == page.MAX_FINE_SIDE
+    assert page.fine_pen_side(6.0, 640) is None
+    assert page.fine_pen_side(None, 640) is None
+
+
 def test_remove_ruled_lines_leaves_a_mask_without_lines_alone():
     mask = np.zeros((300, 300), np.uint8)
     cv2.circle(mask, (150, 150), 60, 255, 16)
