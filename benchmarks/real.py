@@ -1,7 +1,7 @@
 """Accuracy on real handwriting nobody here generated: USPS scans and UNIPEN stylus digits.
 
-For each set (and each UNIPEN writer site), and for small digits as people upload them (the scans
-blown up, stylus digits shrunk), with the same model:
+For each set (and each UNIPEN writer site), and for the digits at other sizes as people upload them (the
+scans blown up, stylus digits shrunk, a fine pen on a bilevel scan), with the same model:
 - pipeline: ``DigitRecognizer.predict`` on the image as given (a refusal counts as wrong);
 - plain: the whole image squeezed into a 20x20 box, centred by mass;
 - textbook: the textbook MNIST recipe (crop to the ink, longer side 20, centred by mass).
@@ -66,9 +66,11 @@ def resized(images: np.ndarray, factor: float, interpolation: int) -> np.ndarray
     return np.stack([cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation) for image in images])
 
 
-def low_resolution_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, np.ndarray]) -> list:
-    """Small digits as people upload them: scans blown up (pixels repeated, or smoothly), stylus digits shrunk
-    (as they are, and cropped to the ink and stretched to fill a square, as some scanners normalize digits)."""
+def resized_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, np.ndarray]) -> list:
+    """The digits at other sizes, as people upload them: scans blown up (pixels repeated, or smoothly), stylus
+    digits shrunk (as they are, and cropped to the ink and stretched to fill a square, as some scanners normalize
+    digits), a tight crop at 128 px (its fine pen's long bars look like rulings), and a fine pen on a bilevel
+    scan (no gray levels, the digit 50 px in a 128x128 page, strokes 2-5 px: a median filter breaks them)."""
     (usps_images, usps_labels), (unipen_images, unipen_labels) = usps, unipen
     tiny = resized(unipen_images, 1 / 8, cv2.INTER_AREA)  # 14x14, the digit's longer side 10 px
     stretched = np.stack([cv2.resize(ink_box(image), (10, 10), interpolation=cv2.INTER_AREA) for image in unipen_images])
@@ -78,7 +80,22 @@ def low_resolution_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.nd
         ("UNIPEN held-out, shrunk to 14x14", tiny, unipen_labels),
         ("UNIPEN held-out, 14x14 blown up 8x, smoothly", resized(tiny, 8, cv2.INTER_CUBIC), unipen_labels),
         ("UNIPEN held-out, cropped and stretched to fill 10x10", stretched, unipen_labels),
+        ("UNIPEN held-out, enlarged to 128x128", resized(unipen_images, 128 / 112, cv2.INTER_LINEAR), unipen_labels),
+        ("UNIPEN held-out, fine pen, bilevel 128x128", np.stack([bilevel_scan(image) for image in unipen_images]), unipen_labels),
     ]
+
+
+def bilevel_scan(image: np.ndarray, side: int = 128, digit: int = 50) -> np.ndarray:
+    """The digit's ink shrunk to ``digit`` px (longer side) in the middle of a white ``side`` page, black or white only."""
+    ink = ink_box(image)
+    scale = digit / max(ink.shape)
+    small = cv2.resize(
+        ink, (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))), interpolation=cv2.INTER_AREA
+    )
+    page = np.full((side, side), 255, np.uint8)
+    top, left = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
+    page[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return np.where(page < 128, 0, 255).astype(np.uint8)
 
 
 def ink_box(image: np.ndarray) -> np.ndarray:
@@ -108,7 +125,7 @@ def main() -> None:
         index = np.flatnonzero(chosen)[: args.n or None]
         sets.append((name, real["unipen_images"][index], real["unipen_labels"][index]))
     held = np.flatnonzero(np.isin(writers, HELD_OUT_SITES))[: args.n or None]
-    sets += low_resolution_sets(sets[0][1:], (real["unipen_images"][held], real["unipen_labels"][held]))
+    sets += resized_sets(sets[0][1:], (real["unipen_images"][held], real["unipen_labels"][held]))
     for site in sorted(set(writers), key=lambda s: -int((writers == s).sum())):
         index = np.flatnonzero(writers == site)[: args.n or None]
         mark = "held out" if site in HELD_OUT_SITES else "trained on"

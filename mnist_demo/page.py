@@ -754,12 +754,16 @@ def read_page(
     working = resize_to_work_size(image, work_side)
     pen = pen_width(ink_bright(to_gray(composite_alpha(working))))
     side = fine_pen_side(pen, max(working.shape[:2]))
+    zoom = side / max(working.shape[:2]) if side else 1.0
     if side:
-        pen *= side / max(working.shape[:2])
+        pen *= zoom
         working = resize_to_work_size(image, side, min_side=side)
     image = working
     scale = max(image.shape[:2]) / max(input_shape)
-    steps.add(f"input (blown up from {size[0]}x{size[1]})" if small else "input", image)
+    if small:
+        steps.add(f"input (blown up from {size[0]}x{size[1]})", image)
+    else:
+        steps.add(f"input (worked on {zoom:.1f}x larger: a fine pen)" if side else "input", image)
     warnings: list[str] = []
     if remove_bg:
         removed, warning = remove_background(image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))

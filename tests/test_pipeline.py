@@ -702,6 +702,17 @@ def test_pen_width_measures_the_width_of_straight_and_curved_strokes(width):
     assert page.pen_width(np.zeros((50, 50), np.uint8)) is None
 
 
+def test_the_gallery_says_when_a_fine_pen_was_worked_on_larger():
+    fine = np.full((300, 300), 255, np.uint8)
+    cv2.ellipse(fine, (150, 150), (40, 60), 0, 0, 360, 0, 1)
+    processed = P.preprocess(fine, "upload", record_steps=True)
+    assert processed.steps[0][0] == "input (worked on 4.0x larger: a fine pen)"
+    assert processed.steps[0][1].shape[:2] == (1200, 1200)
+    broad = np.full((300, 300), 255, np.uint8)
+    cv2.ellipse(broad, (150, 150), (40, 60), 0, 0, 360, 0, 8)
+    assert P.preprocess(broad, "upload", record_steps=True).steps[0][0] == "input"
+
+
 def test_a_fine_pen_is_worked_on_larger_and_a_broad_one_is_not():
     assert page.fine_pen_side(1.0, 300) == 4 * 300
     assert page.fine_pen_side(2.0, 640) == 4 * 640 // 2
