@@ -1,7 +1,7 @@
 """Accuracy on real handwriting nobody here generated: USPS scans and UNIPEN stylus digits.
 
 For each set (and each UNIPEN writer site), and for the digits at other sizes as people upload them (the
-scans blown up, stylus digits shrunk, a fine pen on a bilevel scan), with the same model:
+scans blown up, stylus digits shrunk, a fine pen on a bilevel scan, a form's field), with the same model:
 - pipeline: ``DigitRecognizer.predict`` on the image as given (a refusal counts as wrong);
 - plain: the whole image squeezed into a 20x20 box, centred by mass;
 - textbook: the textbook MNIST recipe (crop to the ink, longer side 20, centred by mass).
@@ -69,8 +69,9 @@ def resized(images: np.ndarray, factor: float, interpolation: int) -> np.ndarray
 def resized_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, np.ndarray]) -> list:
     """The digits at other sizes, as people upload them: scans blown up (pixels repeated, or smoothly), stylus
     digits shrunk (as they are, and cropped to the ink and stretched to fill a square, as some scanners normalize
-    digits), a tight crop at 128 px (its fine pen's long bars look like rulings), and a fine pen on a bilevel
-    scan (no gray levels, the digit 50 px in a 128x128 page, strokes 2-5 px: a median filter breaks them)."""
+    digits), a tight crop at 128 px (its fine pen's long bars look like rulings), a fine pen on a bilevel
+    scan (no gray levels, the digit 50 px in a 128x128 page, strokes 2-5 px: a median filter breaks them), and
+    a form's field (the digit in a printed box)."""
     (usps_images, usps_labels), (unipen_images, unipen_labels) = usps, unipen
     tiny = resized(unipen_images, 1 / 8, cv2.INTER_AREA)  # 14x14, the digit's longer side 10 px
     stretched = np.stack([cv2.resize(ink_box(image), (10, 10), interpolation=cv2.INTER_AREA) for image in unipen_images])
@@ -82,7 +83,23 @@ def resized_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, 
         ("UNIPEN held-out, cropped and stretched to fill 10x10", stretched, unipen_labels),
         ("UNIPEN held-out, enlarged to 128x128", resized(unipen_images, 128 / 112, cv2.INTER_LINEAR), unipen_labels),
         ("UNIPEN held-out, fine pen, bilevel 128x128", np.stack([bilevel_scan(image) for image in unipen_images]), unipen_labels),
+        ("UNIPEN held-out, in a form's printed box", np.stack([in_printed_box(image) for image in unipen_images]), unipen_labels),
     ]
+
+
+def in_printed_box(image: np.ndarray, side: int = 240, margin: int = 20, digit: int = 140) -> np.ndarray:
+    """The digit ``digit`` px tall (longer side) in the middle of a form's field: a box printed 3 px wide."""
+    ink = ink_box(image)
+    scale = digit / max(ink.shape)
+    small = cv2.resize(
+        ink, (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))), interpolation=cv2.INTER_AREA
+    )
+    field = np.full((side, side), 245, np.uint8)
+    cv2.rectangle(field, (margin, margin), (side - 1 - margin, side - 1 - margin), 70, 3)
+    top, left = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
+    inside = field[top : top + small.shape[0], left : left + small.shape[1]]
+    field[top : top + small.shape[0], left : left + small.shape[1]] = np.minimum(inside, small)
+    return field
 
 
 def bilevel_scan(image: np.ndarray, side: int = 128, digit: int = 50) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .background import remove_background
 from .errors import NoDigitFound
-from .regions import along_frame, at_frame, components, min_area
+from .regions import along_frame, at_frame, components, frame_contact, min_area
 from .steps import Steps
 from .verdict import Reason
 
@@ -42,6 +42,7 @@ FAINT_SIZE = 1.5  # ... and a faint shape with only specks of ink is taken whole
 # A clean picture whose frame is this much bright paper is dark ink on paper, however much of the frame
 # a bold digit cropped tight covers: a light-on-dark drawing shows its dark ground all round.
 PAPER_FRAME = 0.35
+CLEAN = 0.6  # a picture with this share of it at its two extreme levels is clean: a drawing, a scan, a crop
 # One whose frame is this much dark ground, the light reaching it strokes (not a convex sheet: SOLID of
 # its hull), is light ink on a dark ground: a bold chalk digit cropped tight covers the rest.
 DARK_FRAME = 0.75
@@ -51,6 +52,7 @@ CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds 
 INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
 SOFT_EDGE = 0.15  # a shape whose surround, 3-8 px out, keeps this share of its contrast is lighting, not ink
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
+BOX_OUTLINE = 0.9  # a printed box's ink covers this share of the outline of its smallest rectangle
 SOURCES = ("sketch", "webcam", "upload", "mnist")
 
 
@@ -151,7 +153,7 @@ def paper_frame(small: np.ndarray, level: float, clean: float) -> bool:
     band = frame_of(small)
     paper = band[band > level]
     return bool(
-        clean >= 0.6
+        clean >= CLEAN
         and paper.size >= PAPER_FRAME * band.size
         and float(np.median(paper)) > 160
         and not solid_sheet(small <= level)
@@ -300,21 +302,46 @@ def ink_bright(gray: np.ndarray) -> np.ndarray:
     return 255 - gray if is_light_background(gray) else gray
 
 
-def pen_width(gray: np.ndarray) -> float | None:
-    """The width of the ink's strokes (ink-bright gray, Otsu's split) in pixels, or None where no shape is long.
+def pen_width(gray: np.ndarray, finest: bool = False) -> float | None:
+    """The width in pixels of the ink's strokes (ink-bright gray, Otsu's split), or None where no shape is long.
 
     A stroke w pixels wide and l long covers w * l pixels inside an outline 2 * l long: the width is twice
-    the ink over the outline. Specks and noise (shapes under 8 px and under 1/64 of the picture) do not count.
+    the ink over the outline. Specks and noise (shapes under 8 px and under 1/64 of the picture) do not
+    count, nor do rims along the frame (a scan's or a crop's edge). With ``finest``, the width is that of
+    the finest pen among the substantial shapes (a number's digits by several writers).
     """
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-    long = np.flatnonzero(extent >= max(8, max(gray.shape) / 64)) + 1
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    rim = frame_contact(labels, count - 1) >= extent[1:] / 2
+    long = np.flatnonzero((extent[1:] >= max(8, max(gray.shape) / 64)) & ~rim) + 1
     if not long.size:
         return None
-    strokes = np.isin(labels, long).astype(np.uint8)
-    contours, _ = cv2.findContours(strokes, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    return 2.0 * np.count_nonzero(strokes) / max(sum(cv2.arcLength(c, closed=True) for c in contours), 1.0)
+    # Rulings and a sheet's edges run across the picture: the shapes the size of a digit are the writing, where
+    # there are any; else the largest shape is (a digit that fills its picture, or writing across rulings).
+    digits = long[extent[long] <= max(gray.shape) / 2]
+    shapes = digits if digits.size else long[np.argmax(stats[long, cv2.CC_STAT_AREA]), None]
+    widths = [outline_width(np.isin(labels, shapes))]
+    if finest:
+        areas = stats[shapes, cv2.CC_STAT_AREA]
+        for label in shapes[areas >= SUBSTANTIAL * areas.max()]:
+            x, y, w, h, _ = stats[label]
+            widths.append(outline_width(labels[y : y + h, x : x + w] == label))
+    return min(widths)
+
+
+def outline_width(shape: np.ndarray) -> float:
+    """Twice the ink of a boolean mask over the length of its outlines: the width of its strokes (``pen_width``)."""
+    contours, _ = cv2.findContours(shape.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    return 2.0 * np.count_nonzero(shape) / max(sum(cv2.arcLength(c, closed=True) for c in contours), 1.0)
+
+
+def paper_all_round(gray: np.ndarray) -> bool:
+    """Whether a dark-on-light picture's frame is paper nearly all round: a sheet that fills the picture, no table
+    or shadow at its edges (unlike ``on_paper``, which a bold digit cropped tight may cover)."""
+    small = downscaled(gray)
+    band = frame_of(small)
+    return bool(np.mean(band >= np.percentile(small, 99) - 24) >= 0.9)
 
 
 def fine_pen_side(pen: float | None, side: int) -> int | None:
@@ -418,13 +445,9 @@ def apply_clahe(gray: np.ndarray, tiles: int = 8) -> np.ndarray:
     return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(tiles, tiles)).apply(gray)
 
 
-def denoise(gray: np.ndarray, pen: float | None = None) -> np.ndarray:
-    """Median filter: removes sensor noise and JPEG specks while keeping stroke edges.
-
-    A large picture's specks are larger, but a 5x5 median also breaks strokes under about 3 px: it is used
-    only where the pen (``pen_width``, if known) is wider than the filter.
-    """
-    return cv2.medianBlur(gray, 5 if max(gray.shape) >= 400 and (pen is None or pen >= 5) else 3)
+def denoise(gray: np.ndarray) -> np.ndarray:
+    """Median filter: removes sensor noise and JPEG specks while keeping stroke edges."""
+    return cv2.medianBlur(gray, 3 if max(gray.shape) < 400 else 5)
 
 
 def flattening_kernel(small: np.ndarray) -> int:
@@ -680,6 +703,62 @@ def remove_ruled_lines(mask: np.ndarray, frame_to_frame: bool = False) -> np.nda
     return cleaned
 
 
+def remove_printed_boxes(mask: np.ndarray) -> np.ndarray:
+    """Erase the printed boxes of a form (a field, a ZIP code's comb) that digits are written in.
+
+    A box is a shape whose ink lies along the outline of its smallest (turned) rectangle and covers
+    nearly all of it (BOX_OUTLINE), corners included, in a line thin beside the box: a written 0 is
+    round, or open at a corner, or bold. The box's own ink is erased; a digit that touches it keeps
+    all but what lies on the line. In a comb, the separators run straight across from side to side.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    smallest = max(12, min(mask.shape) // 8)
+    cleaned = mask
+    for label in range(1, count):
+        x, y, w, h, area = stats[label]
+        # At the frame, a ring is the table round a sheet, or a crop's rim: the regions stage knows those.
+        if min(w, h) < smallest or area > 0.5 * w * h or at_frame(stats[label : label + 1], mask.shape)[0]:
+            continue
+        shape = (labels[y : y + h, x : x + w] == label).astype(np.uint8)
+        contours, _ = cv2.findContours(shape, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        centre, size, angle = cv2.minAreaRect(max(contours, key=cv2.contourArea))
+        # The line's width: the ink within ``depth`` of the rectangle's edge, per unit of its length. A stroke, or a
+        # bold digit, fills that depth; a box's line is thin beside its sides.
+        depth = max(2, int(min(size) // 8))
+        edge = np.zeros_like(shape)
+        cv2.polylines(edge, [cv2.boxPoints((centre, size, angle)).round().astype(np.int32)], True, 1, 2 * depth + 1)
+        line = np.count_nonzero(edge & shape) / (2 * (size[0] + size[1]))
+        if line > 0.5 * depth or min(size) < 6 * line:
+            continue
+        # The rectangle through the middle of the line, not along its outer edge.
+        corners = cv2.boxPoints((centre, (size[0] - line, size[1] - line), angle)).round().astype(np.int32)
+        outline, band = np.zeros_like(shape), np.zeros_like(shape)
+        cv2.polylines(outline, [corners], True, 1, 1)
+        cv2.polylines(band, [corners], True, 1, int(np.ceil(line)) + 2)
+        near = cv2.dilate(shape, np.ones((3, 3), np.uint8), iterations=max(1, round(line / 4)))
+        if np.count_nonzero(outline & near) < BOX_OUTLINE * np.count_nonzero(outline):
+            continue
+        erased = band | separators(shape & ~band.astype(bool), band)
+        box = np.zeros_like(mask)
+        box[y : y + h, x : x + w] = np.where(erased.astype(bool) & shape.astype(bool), 255, 0)
+        cleaned = cv2.subtract(cleaned, box)
+    return cleaned
+
+
+def separators(inside: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """The straight lines of a comb: columns or rows of ``inside`` ink that cross from one side of the box to the other."""
+    found = np.zeros_like(band)
+    for axis in (0, 1):
+        span = np.count_nonzero(band == 0, axis=axis)  # the box's inside, across
+        across = np.count_nonzero(inside, axis=axis) >= 0.95 * np.maximum(span, 1)
+        across &= span > 0
+        if axis == 0:
+            found[:, across] = 1
+        else:
+            found[across, :] = 1
+    return cv2.dilate(found, np.ones((3, 3), np.uint8))
+
+
 def clean_mask(mask: np.ndarray) -> np.ndarray:
     """Open away single-pixel specks, close pinholes and hairline gaps in strokes."""
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
@@ -752,11 +831,14 @@ def read_page(
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     low_resolution = max(image.shape[:2]) < MIN_SIDE
     working = resize_to_work_size(image, work_side)
-    pen = pen_width(ink_bright(to_gray(composite_alpha(working))))
+    bright = ink_bright(to_gray(composite_alpha(working)))
+    framed = paper_all_round(255 - bright)
+    # The pen is measured only on a clean sheet that fills the picture (a scan, a drawing, a crop): in a photo
+    # Otsu's split is lit and shaded regions, not ink and paper, and there the median filter clears rulings.
+    pen = pen_width(bright, finest=True) if framed and clean_levels(bright)[2] >= CLEAN else None
     side = fine_pen_side(pen, max(working.shape[:2]))
     zoom = side / max(working.shape[:2]) if side else 1.0
     if side:
-        pen *= zoom
         working = resize_to_work_size(image, side, min_side=side)
     image = working
     scale = max(image.shape[:2]) / max(input_shape)
@@ -797,7 +879,7 @@ def read_page(
         gray = apply_clahe(gray, tiles=1 if low_resolution else 8)
         steps.add("CLAHE", gray)
     if settings.denoise:
-        gray = denoise(gray, pen)
+        gray = denoise(gray)
         steps.add("denoised", gray)
     if flatten:
         gray = flatten_background(gray)
@@ -812,8 +894,11 @@ def read_page(
         level = level_inside(gray, level)
     weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
+    # It may be a form's field, though, its printed box round the digit.
     if settings.remove_lines and not low_resolution:
-        weak = remove_ruled_lines(weak, frame_to_frame=plain_ground)
+        weak = remove_ruled_lines(weak, frame_to_frame=framed)
+    if settings.remove_lines:
+        weak = remove_printed_boxes(weak)
     mask = hysteresis(binarize(gray, level), weak)
     steps.add("threshold", mask)
     mask = clean_mask(mask)

@@ -721,6 +721,49 @@ def test_a_fine_pen_is_worked_on_larger_and_a_broad_one_is_not():
     assert page.fine_pen_side(None, 640) is None
 
 
+@pytest.mark.parametrize("line", [1, 2, 4])
+def test_remove_printed_boxes_erases_a_form_field_and_keeps_the_digit_in_it(line):
+    mask = np.zeros((240, 240), np.uint8)
+    cv2.rectangle(mask, (20, 20), (220, 220), 255, line)
+    digit = np.zeros_like(mask)
+    cv2.ellipse(digit, (120, 120), (40, 70), 0, 0, 360, 255, 9)
+    cleaned = page.remove_printed_boxes(mask | digit)
+    assert (cleaned == digit).all()
+    touching = digit.copy()
+    cv2.line(touching, (120, 190), (120, 215), 255, 9)  # a tail that runs into the box's bottom line
+    cleaned = page.remove_printed_boxes(mask | touching)
+    assert np.count_nonzero(cleaned & ~cv2.dilate(touching, np.ones((3, 3), np.uint8))) == 0, "the box was left"
+    assert np.count_nonzero(cleaned & digit) == np.count_nonzero(digit)
+
+
+def test_remove_printed_boxes_erases_a_comb_and_its_separators():
+    mask = np.zeros((120, 400), np.uint8)
+    for x in range(20, 380, 90):
+        cv2.rectangle(mask, (x, 20), (x + 90, 100), 255, 2)
+    digits = np.zeros_like(mask)
+    for x in range(65, 380, 90):
+        cv2.ellipse(digits, (x, 60), (18, 28), 0, 0, 360, 255, 5)
+    assert (page.remove_printed_boxes(mask | digits) == digits).all()
+
+
+@pytest.mark.parametrize("pen", [3, 6, 14])
+def test_remove_printed_boxes_keeps_zeros_ones_and_sevens_however_square(pen):
+    """A 0 written square-ish, a straight 1 and a 7 are no boxes: a box's corners are sharp, its line thin beside it."""
+    zero = np.zeros((200, 200), np.uint8)
+    cv2.ellipse(zero, (100, 100), (55, 80), 0, 0, 360, 255, pen)
+    squarish = np.zeros((200, 200), np.uint8)
+    cv2.polylines(squarish, [np.array([[60, 30], [140, 25], [150, 170], [55, 175]])], True, 255, pen)
+    squarish = cv2.morphologyEx(squarish, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    one = np.zeros((200, 200), np.uint8)
+    cv2.line(one, (90, 20), (110, 180), 255, pen)
+    seven = np.zeros((200, 200), np.uint8)
+    cv2.polylines(seven, [np.array([[40, 30], [160, 30], [80, 180]])], False, 255, pen)
+    for mask in (zero, one, seven):
+        assert (page.remove_printed_boxes(mask) == mask).all()
+    if pen >= 6:  # a 0 with square corners drawn with a broad pen is a bold digit, not a printed line
+        assert (page.remove_printed_boxes(squarish) == squarish).all()
+
+
 def test_remove_ruled_lines_leaves_a_mask_without_lines_alone():
     mask = np.zeros((300, 300), np.uint8)
     cv2.circle(mask, (150, 150), 60, 255, 16)

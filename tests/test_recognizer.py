@@ -252,6 +252,24 @@ def test_a_fine_pen_digit_cropped_tight_keeps_its_long_bar(recognizer, points, l
     predict(recognizer, crop, label, source="upload")
 
 
+@pytest.mark.parametrize(("side", "line"), [(120, 2), (300, 3)])
+def test_a_digit_written_in_a_printed_box_is_read(recognizer, mnist_test, side, line):
+    """A form's field: the printed box round the digit was the largest shape, and was read (a 0, or a 2 or 8
+    with the digit inside it) for 19 of these 20."""
+    x, y = mnist_test
+    margin, inset = side // 20, side // 5
+    read = []
+    for digit in x[:20]:
+        field = np.full((side, side), 250, np.uint8)
+        cv2.rectangle(field, (margin, margin), (side - margin, side - margin), 90, line)
+        ink = cv2.resize(digit, (side - 2 * inset, side - 2 * inset), interpolation=cv2.INTER_CUBIC)
+        field[inset : side - inset, inset : side - inset] = np.minimum(
+            field[inset : side - inset, inset : side - inset], 255 - ink
+        )
+        read.append(recognizer.predict(field, source="upload").label)
+    assert np.mean(np.array(read) == y[:20]) >= 0.95
+
+
 @pytest.mark.parametrize(("side", "source"), [(256, "upload"), (384, "upload"), (256, "sketch")])
 def test_digits_written_with_a_fine_pen_on_a_bilevel_scan_are_read(recognizer, mnist_test, side, source):
     """MNIST test digits at their own size (28 px), black on white with no gray levels, on a larger page: strokes
