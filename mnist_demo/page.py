@@ -302,13 +302,13 @@ def ink_bright(gray: np.ndarray) -> np.ndarray:
     return 255 - gray if is_light_background(gray) else gray
 
 
-def pen_width(gray: np.ndarray, finest: bool = False) -> float | None:
-    """The width in pixels of the ink's strokes (ink-bright gray, Otsu's split), or None where no shape is long.
+def pen_width(gray: np.ndarray) -> float | None:
+    """The width in pixels of the finest pen among the ink's substantial shapes (ink-bright gray, Otsu's split;
+    a number's digits may be by several writers), or None where no shape is long.
 
     A stroke w pixels wide and l long covers w * l pixels inside an outline 2 * l long: the width is twice
     the ink over the outline. Specks and noise (shapes under 8 px and under 1/64 of the picture) do not
-    count, nor do rims along the frame (a scan's or a crop's edge). With ``finest``, the width is that of
-    the finest pen among the substantial shapes (a number's digits by several writers).
+    count, nor do rims along the frame (a scan's or a crop's edge).
     """
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -322,11 +322,10 @@ def pen_width(gray: np.ndarray, finest: bool = False) -> float | None:
     digits = long[extent[long] <= max(gray.shape) / 2]
     shapes = digits if digits.size else long[np.argmax(stats[long, cv2.CC_STAT_AREA]), None]
     widths = [outline_width(np.isin(labels, shapes))]
-    if finest:
-        areas = stats[shapes, cv2.CC_STAT_AREA]
-        for label in shapes[areas >= SUBSTANTIAL * areas.max()]:
-            x, y, w, h, _ = stats[label]
-            widths.append(outline_width(labels[y : y + h, x : x + w] == label))
+    areas = stats[shapes, cv2.CC_STAT_AREA]
+    for label in shapes[areas >= SUBSTANTIAL * areas.max()]:
+        x, y, w, h, _ = stats[label]
+        widths.append(outline_width(labels[y : y + h, x : x + w] == label))
     return min(widths)
 
 
@@ -835,7 +834,7 @@ def read_page(
     framed = paper_all_round(255 - bright)
     # The pen is measured only on a clean sheet that fills the picture (a scan, a drawing, a crop): in a photo
     # Otsu's split is lit and shaded regions, not ink and paper, and there the median filter clears rulings.
-    pen = pen_width(bright, finest=True) if framed and clean_levels(bright)[2] >= CLEAN else None
+    pen = pen_width(bright) if framed and clean_levels(bright)[2] >= CLEAN else None
     side = fine_pen_side(pen, max(working.shape[:2]))
     zoom = side / max(working.shape[:2]) if side else 1.0
     if side:
