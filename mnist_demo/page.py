@@ -321,8 +321,8 @@ def pen_width(gray: np.ndarray) -> float | None:
     # there are any; else the largest shape is (a digit that fills its picture, or writing across rulings).
     digits = long[extent[long] <= max(gray.shape) / 2]
     shapes = digits if digits.size else long[np.argmax(stats[long, cv2.CC_STAT_AREA]), None]
-    widths = [outline_width(np.isin(labels, shapes))]
     areas = stats[shapes, cv2.CC_STAT_AREA]
+    widths = []
     for label in shapes[areas >= SUBSTANTIAL * areas.max()]:
         x, y, w, h, _ = stats[label]
         widths.append(outline_width(labels[y : y + h, x : x + w] == label))
