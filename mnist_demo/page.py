@@ -710,14 +710,13 @@ def remove_printed_boxes(mask: np.ndarray) -> np.ndarray:
     round, or open at a corner, or bold. The box's own ink is erased; a digit that touches it keeps
     all but what lies on the line. In a comb, the separators run straight across from side to side.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    smallest = max(12, min(mask.shape) // 8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    # Large open shapes; at the frame, a ring is the table round a sheet, or a crop's rim: the regions stage knows those.
+    candidates = (np.minimum(w, h) >= max(12, min(mask.shape) // 8)) & (area <= 0.5 * w * h) & ~at_frame(stats, mask.shape)
     cleaned = mask
-    for label in range(1, count):
-        x, y, w, h, area = stats[label]
-        # At the frame, a ring is the table round a sheet, or a crop's rim: the regions stage knows those.
-        if min(w, h) < smallest or area > 0.5 * w * h or at_frame(stats[label : label + 1], mask.shape)[0]:
-            continue
+    for label in np.flatnonzero(candidates[1:]) + 1:
+        x, y, w, h, _ = stats[label]
         shape = (labels[y : y + h, x : x + w] == label).astype(np.uint8)
         contours, _ = cv2.findContours(shape, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         centre, size, angle = cv2.minAreaRect(max(contours, key=cv2.contourArea))
