@@ -175,9 +175,13 @@ def dark_ground(small: np.ndarray, level: float, clean: float) -> bool:
 
     A bold chalk digit cropped tight leaves the ground less of the frame (DARK_FRAME of it); the
     light there is then strokes, which curve, where a sheet of paper running off the picture is convex.
+    The light side must stand out from the ground as ink does: in a dim photo of paper, nearly all of
+    it within a few gray levels (so "clean"), Otsu's split is the lit middle against darker corners.
     """
     dark_frame = float(np.mean(frame_of(small) <= level))
     light = small > level
+    if not light.any() or light.all() or float(small[light].mean() - small[~light].mean()) < MIN_CONTRAST:
+        return False
     framed_strokes = dark_frame >= DARK_FRAME and not convex_at_frame(light)
     return bool(clean >= 0.8 and (dark_frame >= 0.9 or framed_strokes) and not solid_sheet(light))
 
