@@ -224,12 +224,14 @@ def is_light_background(gray: np.ndarray) -> bool:
     # tight crop of a bold digit) may share it with only a quarter, the ink taking the rest.
     at_level = np.mean(np.abs(departure) <= 16)
     plain = np.percentile(np.abs(frame - level), 80) <= 8 and (at_level > 0.5 or (level > 160 and at_level > 0.25))
-    if plain:
-        ink = departure[np.abs(departure) > 32]
-        return float(ink.mean()) < 0 if ink.size else level > 127  # a blank page: light or dark
+    ink = departure[np.abs(departure) > 32]
+    if plain and ink.size:
+        return float(ink.mean()) < 0
     # The inner part of a photo: its edges are where the table and the paper's rim show. A digit written
     # near the edge leaves it without ink (only lighting departs there, and by chance): then a narrower rim
-    # is left out, with a narrower median. Where nothing departs like ink, the slightest lean decides.
+    # is left out, with a narrower median. Where nothing departs like ink, the slightest lean decides. So too
+    # on a plain ground where nothing departs far: a fine pen on dim paper (the paper's own lighting, lit in
+    # the middle, departing as much as the pen's strokes do, shrunk to a quarter) or a blank page.
     for rim, window in ((8, 0.5), (16, 0.25)):
         darker = ink_is_darker(small, rim, window, INK_DEPARTURE)
         if darker is not None:

@@ -1175,3 +1175,33 @@ def test_detail_side_of_a_sliver_is_none(shape):
     """A picture a few pixels high has no rows to compare: it is not searched (a fuzzed 1x16 once crashed here)."""
     for picture in (np.zeros(shape, np.uint8), np.random.default_rng(0).integers(0, 256, shape).astype(np.uint8)):
         assert page.detail_side(picture) is None
+
+
+def dim_photo_of_paper(digit: np.ndarray, seed: int = 0) -> np.ndarray:
+    """A fine-pen digit on paper photographed in a dim room: the paper at 70 gray levels in the middle and darker
+    towards the corners (vignetting), the sensor's noise on top. Nearly the whole picture lies within a few levels."""
+    rng = np.random.default_rng(seed)
+    h, w = 480, 480
+    ys, xs = np.mgrid[0:h, 0:w]
+    paper = 70 - 60 * (np.hypot(xs - w / 2, ys - h / 2) / w) ** 2
+    mask = digit_mask(digit, 220, rng, thickness=-0.03)
+    ink = np.zeros((h, w), np.float32)
+    mh, mw = mask.shape
+    ink[(h - mh) // 2 : (h - mh) // 2 + mh, (w - mw) // 2 : (w - mw) // 2 + mw] = mask
+    photo = paper * (1 - ink) + 12 * ink + rng.normal(0, 14, (h, w))
+    return np.clip(photo, 0, 255).astype(np.uint8)
+
+
+def test_a_dim_photo_of_paper_is_dark_ink_on_paper(first_of_each_class):
+    """Otsu's split of such a photo is its lit middle against its darker corners, not ink against ground: the
+    two sides stand a few gray levels apart, where chalk stands far above its board."""
+    for label, digit in first_of_each_class.items():
+        assert page.is_light_background(dim_photo_of_paper(digit, label)), label
+
+
+def test_digits_in_a_dim_photo_of_paper_are_read(recognizer, first_of_each_class):
+    read = sum(
+        recognizer.predict(dim_photo_of_paper(digit, label), source="upload").label == label
+        for label, digit in first_of_each_class.items()
+    )
+    assert read >= 9
