@@ -169,7 +169,8 @@ def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool
     """
     gray, scale, low_resolution = page.gray, page.scale, page.low_resolution
     x, y, w, h = region.box
-    to_work = scaling(scale, scale)  # input -> working pixels
+    ox, oy = page.origin
+    to_work = scaling(scale, scale, -scale * ox, -scale * oy)  # input -> working pixels
     to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
     stroke_normalized = False
     if low_resolution:
@@ -185,7 +186,7 @@ def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool
         crop = stroked
     image, fit = fit_to_mnist(crop)
     transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
-    box_in_input = tuple(int(round(v / scale)) for v in (x, y, w, h))
+    box_in_input = tuple(int(round(v)) for v in (x / scale + ox, y / scale + oy, w / scale, h / scale))
     if not views:
         small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0] if second_look else None
         return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small)

@@ -18,6 +18,7 @@ import numpy as np
 from .background import remove_background
 from .errors import NoDigitFound
 from .regions import along_frame, at_frame, components, frame_contact, min_area
+from .sheet import crop_to_sheet, find_sheet
 from .steps import Steps
 from .verdict import Reason
 
@@ -66,14 +67,19 @@ class Settings:
     remove_lines: bool = True  # ruled lines of notebook paper
     reject_border: bool = True  # a shape that runs far into the image edge is paper edge or shadow
     reopen_loops: bool = True  # a photo's blur fills the small loops of an 8: each glyph opens them again
+    find_sheet: bool = True  # a sheet of paper amid other things (a room, a desk) is read alone
 
 
 SETTINGS = {
     # A canvas is clean: no lighting to correct, no paper, and people draw up to the edge.
-    "sketch": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False),
+    "sketch": Settings(
+        clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False, find_sheet=False
+    ),
     "webcam": Settings(),
     "upload": Settings(),
-    "mnist": Settings(clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False),
+    "mnist": Settings(
+        clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False, find_sheet=False
+    ),
 }
 
 
@@ -89,6 +95,7 @@ class Page:
     warnings: tuple[str, ...] = ()
     low_resolution: bool = False  # a small image, or one blown up from a small image: no detail to spare
     plain_ground: bool = False  # ink on an evenly lit, plain ground (a crop, a scan, a drawing): no table, no shadow
+    origin: tuple[float, float] = (0.0, 0.0)  # (x, y) in the input's pixels of the working image's top-left corner
 
 
 # --- colour and polarity -------------------------------------------------------------------
@@ -850,6 +857,12 @@ def read_page(
         steps.add(f"input (blown up from {size[0]}x{size[1]})", image)
     else:
         steps.add(f"input (worked on {zoom:.1f}x larger: a fine pen)" if side else "input", image)
+    origin = (0.0, 0.0)
+    sheet = find_sheet(to_gray(composite_alpha(image))) if settings.find_sheet and not low_resolution else None
+    if sheet is not None:
+        image, (x0, y0) = crop_to_sheet(image, sheet)
+        origin = (x0 / scale, y0 / scale)
+        steps.add("sheet found, cropped", image)
     warnings: list[str] = []
     if remove_bg:
         removed, warning = remove_background(image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))
@@ -909,4 +922,4 @@ def read_page(
     if photo:
         mask = without_soft_shapes(gray, mask)
     steps.add("morphology", mask)
-    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground)
+    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground, origin)

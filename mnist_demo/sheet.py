@@ -1,0 +1,129 @@
+"""The sheet stage: a photo of a sheet of paper amid other things -> the photo cropped to the sheet.
+
+A sheet held up to a webcam shows the room round it; a sheet photographed on a busy desk
+shows the desk. The page stage reads a picture as writing on one ground, so there the
+bright sheet on a darker, busy scene is taken for a blob of ink, or the clutter for
+writing. A document scanner's first step settles it: find the sheet, and read only it.
+
+The sheet is the largest convex four-sided shape wholly inside the picture, brighter than what
+surrounds it and than most of the rest, and plain inside (paper, with a little writing). A sheet
+that runs off the picture, or fills most of it, is the picture's ground already: nothing is
+cropped (and the lit part of a sheet, a shadow across it, runs off the picture too).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+FIND_SIDE = 160  # the sheet is sought on a copy this large (longer side): its outline is broad
+MIN_SHEET = 0.06  # a sheet covers at least this share of the picture ...
+MAX_SHEET = 0.85  # ... and at most this: beyond, the sheet is the picture's ground
+SHEET_CONTRAST = 24  # the paper stands this many gray levels above what surrounds it
+PAPER_SPREAD = 40  # gray levels between the sheet's 40th and 80th percentiles: plain paper (its lighting aside)
+CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
+WRITING = 0.002  # at least this share of the sheet is darker than its paper by SHEET_CONTRAST
+LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
+MARGIN = 0.04  # of the sheet's size, left out along its edges (its rim, its shadow, the fingers that hold it)
+
+
+def find_sheet(gray: np.ndarray) -> np.ndarray | None:
+    """The corners of a sheet of paper wholly inside ``gray`` (uint8), as a (4, 2) float32 array in its
+    pixels, or None where no sheet stands out.
+
+    Candidates are the outlines of the picture's bright side (Otsu's split, and a split halfway
+    between it and the brightest levels, for a sheet beside bright things) and the closed
+    outlines of its edges, each simplified to its convex hull's four corners.
+    """
+    factor = FIND_SIDE / max(gray.shape)
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    factor = min(factor, 1.0)
+    blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    best, best_area = None, 0.0
+    for outline in candidate_outlines(blurred):
+        corners = four_corners(outline)
+        if corners is None:
+            continue
+        area = cv2.contourArea(corners)
+        if area > best_area and MIN_SHEET * small.size <= area <= MAX_SHEET * small.size and is_paper(small, blurred, corners):
+            best, best_area = corners, area
+    return None if best is None else (best / factor).astype(np.float32)
+
+
+def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
+    otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    brightest = float(np.percentile(small, 99))
+    kernel = np.ones((3, 3), np.uint8)
+    outlines = []
+    # Otsu's split, and splits nearer the paper's own level, where the things round the sheet are bright too.
+    for level in (otsu, (otsu + brightest) / 2, brightest - 2 * SHEET_CONTRAST, brightest - SHEET_CONTRAST):
+        bright = (small > level).astype(np.uint8)
+        # Opened wider and wider, things that touch the sheet come apart from it (a pen, a lamp, a hand).
+        for reach in (1, 3, 6):
+            opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
+            outlines += cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+    median = float(np.median(small))
+    edges = cv2.dilate(cv2.Canny(small, 0.66 * median, 1.33 * median), kernel)
+    outlines += cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
+    return [o for o in outlines if cv2.contourArea(o) >= MIN_SHEET * small.size]
+
+
+def four_corners(outline: np.ndarray) -> np.ndarray | None:
+    """The outline's convex hull as four corners, or None where it is not convex enough (a sheet merged with
+    the clutter beside it) or not four-sided."""
+    hull = cv2.convexHull(outline)
+    if cv2.contourArea(outline) < CONVEX * cv2.contourArea(hull):
+        return None
+    corners = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, closed=True), closed=True)
+    # Four-sided indeed: the corners span the hull (an oval's four corners leave a third of it out).
+    if len(corners) != 4 or cv2.contourArea(corners) < CONVEX * cv2.contourArea(hull):
+        return None
+    return corners.reshape(4, 2).astype(np.float32)
+
+
+def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> bool:
+    """Whether the quadrilateral is a sheet with writing on it: off the frame, plain inside, brighter than a ring
+    round it and than most of the rest (``blurred``, ``small`` smoothed, for the levels; ``small`` for the writing)."""
+    h, w = small.shape
+    if touches_frame(corners, (h, w)):
+        return False
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+    reach = max(2, int(0.03 * max(h, w)))
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    ring = cv2.dilate(inside, kernel) & ~cv2.dilate(inside, np.ones((3, 3), np.uint8)) & 1
+    core = cv2.erode(inside, kernel)
+    if not core.any() or not ring.any():
+        return False
+    paper = blurred[core > 0]
+    low, level = np.percentile(paper, (40, 80))  # paper, however much of the sheet bold writing covers
+    if level - low > PAPER_SPREAD or level - np.median(blurred[ring > 0]) < SHEET_CONTRAST:
+        return False
+    # The loop of a bold 0 is bright, plain and ringed by ink too; but it holds no writing, and the page
+    # round the digit is as bright.
+    if np.mean(small[core > 0] < level - SHEET_CONTRAST) < WRITING:
+        return False
+    beyond = blurred[cv2.dilate(inside, kernel) == 0]
+    return not beyond.size or float(np.mean(beyond >= level - SHEET_CONTRAST / 2)) <= LIKE_PAPER
+
+
+def touches_frame(corners: np.ndarray, shape: tuple[int, int], within: float = 2.0) -> bool:
+    """Whether the quadrilateral reaches the picture's frame: then it may be the lit part of a sheet that fills
+    the picture (a shadow's edge across it), not a sheet; and a sheet running off the picture is its ground."""
+    h, w = shape
+    xs, ys = corners[:, 0], corners[:, 1]
+    return bool(xs.min() < within or ys.min() < within or xs.max() > w - 1 - within or ys.max() > h - 1 - within)
+
+
+def crop_to_sheet(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """``image`` cropped to the sheet within MARGIN of its edges, what lies outside it painted the paper's
+    colour; and the crop's top-left corner (x, y) in ``image``'s pixels."""
+    centre = corners.mean(axis=0)
+    inner = centre + (corners - centre) * (1 - 2 * MARGIN)
+    x0, y0 = np.floor(inner.min(axis=0)).astype(int).clip(0)
+    x1, y1 = np.ceil(inner.max(axis=0)).astype(int) + 1
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, np.round(inner).astype(np.int32), 1)
+    paper = np.median(image[inside > 0], axis=0)
+    painted = np.where((inside > 0)[..., None] if image.ndim == 3 else inside > 0, image, paper.astype(image.dtype))
+    return np.ascontiguousarray(painted[y0:y1, x0:x1]), (int(x0), int(y0))
