@@ -1,4 +1,5 @@
-"""Accuracy on digits as people really hand them over: canvas sketches, photos of paper, tight crops.
+"""Accuracy on digits as people really hand them over: canvas sketches, photos of paper, tight crops, and a
+sheet held up to a webcam in a room.
 
 Renders MNIST *test* digits, or real handwriting no training saw (``--digits real``: UNIPEN's
 held-out writer sites and USPS scans), with mnist_demo.synthetic and compares, on the same images:
@@ -33,9 +34,14 @@ from mnist_demo import DigitRecognizer, NoDigitFound
 from mnist_demo.data import held_out_digits, load_mnist
 from mnist_demo.glyph import textbook_mnist
 from mnist_demo.pipeline import preprocess
-from mnist_demo.synthetic import naive_baseline, render_crop, render_photo, render_sketch
+from mnist_demo.synthetic import naive_baseline, render_crop, render_held_sheet, render_photo, render_sketch
 
-SETS = {"canvas": ("sketch", render_sketch), "photo": ("upload", render_photo), "crop": ("upload", render_crop)}
+SETS = {
+    "canvas": ("sketch", render_sketch),
+    "photo": ("upload", render_photo),
+    "crop": ("upload", render_crop),
+    "webcam": ("webcam", render_held_sheet),
+}
 
 
 def evaluate_set(

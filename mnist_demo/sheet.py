@@ -5,10 +5,11 @@ shows the desk. The page stage reads a picture as writing on one ground, so ther
 bright sheet on a darker, busy scene is taken for a blob of ink, or the clutter for
 writing. A document scanner's first step settles it: find the sheet, and read only it.
 
-The sheet is the largest convex four-sided shape wholly inside the picture, brighter than what
-surrounds it and than most of the rest, and plain inside (paper, with a little writing). A sheet
-that runs off the picture, or fills most of it, is the picture's ground already: nothing is
-cropped (and the lit part of a sheet, a shadow across it, runs off the picture too).
+The sheet is the largest convex four-sided shape in the picture (held from below, it may run
+off one side), brighter than what surrounds it and than most of the rest, sharp-edged (a
+shadow's edge is soft: the lit part of a sheet is no sheet), and plain inside, with writing
+on it. A sheet that runs off more of the picture, or fills most of it, is the picture's
+ground already: nothing is cropped.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ PAPER_SPREAD = 40  # gray levels between the sheet's 40th and 80th percentiles: 
 CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
 WRITING = 0.002  # at least this share of the sheet is darker than its paper by SHEET_CONTRAST
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
+EDGE_REACH = 8  # pixels either side of the sheet's outline in which its edge is measured
+EDGE_WIDTH = 4  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
 MARGIN = 0.04  # of the sheet's size, left out along its edges (its rim, its shadow, the fingers that hold it)
 
 
 def find_sheet(gray: np.ndarray) -> np.ndarray | None:
-    """The corners of a sheet of paper wholly inside ``gray`` (uint8), as a (4, 2) float32 array in its
-    pixels, or None where no sheet stands out.
+    """The corners of a sheet of paper in ``gray`` (uint8), as a (4, 2) float32 array in its pixels, or None
+    where no sheet stands out.
 
     Candidates are the outlines of the picture's bright side (Otsu's split, and a split halfway
     between it and the brightest levels, for a sheet beside bright things) and the closed
@@ -62,8 +65,8 @@ def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
         for reach in (1, 3, 6):
             opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
             outlines += cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-    median = float(np.median(small))
-    edges = cv2.dilate(cv2.Canny(small, 0.66 * median, 1.33 * median), kernel)
+    # Edges a step of SHEET_CONTRAST makes (a 3x3 Sobel gives four times the step): a sheet before a wall as light.
+    edges = cv2.dilate(cv2.Canny(small, 2 * SHEET_CONTRAST, 4 * SHEET_CONTRAST), kernel)
     outlines += cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
     return [o for o in outlines if cv2.contourArea(o) >= MIN_SHEET * small.size]
 
@@ -82,10 +85,10 @@ def four_corners(outline: np.ndarray) -> np.ndarray | None:
 
 
 def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> bool:
-    """Whether the quadrilateral is a sheet with writing on it: off the frame, plain inside, brighter than a ring
+    """Whether the quadrilateral is a sheet with writing on it: sharp-edged, plain inside, brighter than a ring
     round it and than most of the rest (``blurred``, ``small`` smoothed, for the levels; ``small`` for the writing)."""
     h, w = small.shape
-    if touches_frame(corners, (h, w)):
+    if sides_at_frame(corners, (h, w)) > 1 or not sharp_edged(small, corners):
         return False
     inside = np.zeros(small.shape, np.uint8)
     cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
@@ -107,12 +110,43 @@ def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> boo
     return not beyond.size or float(np.mean(beyond >= level - SHEET_CONTRAST / 2)) <= LIKE_PAPER
 
 
-def touches_frame(corners: np.ndarray, shape: tuple[int, int], within: float = 2.0) -> bool:
-    """Whether the quadrilateral reaches the picture's frame: then it may be the lit part of a sheet that fills
-    the picture (a shadow's edge across it), not a sheet; and a sheet running off the picture is its ground."""
+def sides_at_frame(corners: np.ndarray, shape: tuple[int, int], within: float = 2.0) -> int:
+    """How many of the quadrilateral's sides lie along the picture's frame. A sheet held up from below runs off
+    one; the lit part of a sheet that fills the picture (a shadow's edge across it) reaches two or more."""
     h, w = shape
     xs, ys = corners[:, 0], corners[:, 1]
-    return bool(xs.min() < within or ys.min() < within or xs.max() > w - 1 - within or ys.max() > h - 1 - within)
+    return int(xs.min() < within) + int(ys.min() < within) + int(xs.max() > w - 1 - within) + int(ys.max() > h - 1 - within)
+
+
+def sharp_edged(small: np.ndarray, corners: np.ndarray) -> bool:
+    """Whether every side of the quadrilateral off the frame is a sharp edge, as a sheet's is: the rise from
+    the ground to the paper, across the side, takes at most EDGE_WIDTH pixels. A shadow's edge is soft."""
+    h, w = small.shape
+    centre = corners.mean(axis=0)
+    steps = np.arange(-EDGE_REACH, EDGE_REACH + 1, dtype=np.float32)
+    for start, end in zip(corners, np.roll(corners, -1, axis=0)):
+        along = end - start
+        normal = np.array([along[1], -along[0]]) / max(float(np.hypot(*along)), 1e-6)
+        if np.dot((start + end) / 2 - centre, normal) < 0:
+            normal = -normal  # pointing out of the sheet
+        points = start + np.linspace(0.2, 0.8, 7)[:, None] * along  # away from the corners
+        xs = points[:, None, 0] + steps[None, :] * normal[0]
+        ys = points[:, None, 1] + steps[None, :] * normal[1]
+        if xs.min() < 0 or ys.min() < 0 or xs.max() > w - 1 or ys.max() > h - 1:
+            continue  # a side along the frame
+        profiles = cv2.remap(small.astype(np.float32), xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR)
+        if np.median([rise_width(profile) for profile in profiles]) > EDGE_WIDTH:
+            return False
+    return True
+
+
+def rise_width(profile: np.ndarray) -> int:
+    """Pixels between 10% and 90% of the way from the ground (the profile's end) up to the paper (its start)."""
+    paper, ground = float(profile[: len(profile) // 2].max()), float(profile[len(profile) // 2 :].min())
+    if paper - ground < SHEET_CONTRAST:
+        return len(profile)
+    share = (profile - ground) / (paper - ground)
+    return int(np.count_nonzero((share > 0.1) & (share < 0.9)))
 
 
 def crop_to_sheet(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:

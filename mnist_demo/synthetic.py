@@ -79,6 +79,56 @@ def render_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return photograph(mask, rng)
 
 
+def render_held_sheet(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A webcam frame (640x480 RGB uint8) of a sheet of paper held up with the digit written on it.
+
+    Behind the sheet, a room: a wall lit unevenly, things on it (frames, a lamp, cables), and the
+    person holding the sheet (a head, a shirt). The sheet covers a fifth to a half of the width,
+    turned a little, sometimes running off the bottom of the frame; two thumbs on its edges; a
+    webcam's blur, noise and compression.
+    """
+    H, W = 480, 640
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    wall = rng.uniform(60, 210, 3) * (1 - rng.uniform(0, 0.4) * xx / W)[:, :, None]
+    image = np.ascontiguousarray(wall, dtype=np.float32)
+    for _ in range(int(rng.integers(3, 12))):  # things in the room
+        colour = rng.uniform(0, 255, 3).tolist()
+        x, y = int(rng.uniform(0, W)), int(rng.uniform(0, H))
+        kind = int(rng.integers(3))
+        if kind == 0:
+            cv2.rectangle(image, (x, y), (x + int(rng.uniform(20, 180)), y + int(rng.uniform(20, 180))), colour, -1)
+        elif kind == 1:
+            cv2.circle(image, (x, y), int(rng.uniform(10, 70)), colour, -1)
+        else:
+            cv2.line(image, (x, y), (int(rng.uniform(0, W)), int(rng.uniform(0, H))), colour, int(rng.uniform(2, 10)))
+    skin = rng.uniform([150, 110, 90], [230, 180, 150]) * rng.uniform(0.4, 1.0)
+    centre_x = W / 2 + rng.uniform(-100, 100)
+    cv2.ellipse(image, (int(centre_x), int(0.3 * H)), (70, 95), 0, 0, 360, skin.tolist(), -1)  # head
+    cv2.ellipse(image, (int(centre_x), H + 40), (260, 220), 0, 180, 360, rng.uniform(20, 200, 3).tolist(), -1)  # shirt
+
+    sheet_w = int(rng.uniform(0.2, 0.5) * W)
+    sheet_h = int(sheet_w * rng.uniform(1.2, 1.45))
+    paper = rng.uniform(200, 250) * rng.uniform(0.93, 1.0, 3)
+    height = int(rng.uniform(0.4, 0.7) * sheet_h)
+    ink = place((sheet_h, sheet_w), digit_mask(digit, height, rng, thickness=rng.uniform(-0.02, 0.05)), rng, int(0.1 * sheet_w))
+    pen = rng.choice([[20, 20, 25], [25, 40, 120], [10, 10, 60]]).astype(np.float32)
+    sheet = paper * (1 - ink[:, :, None]) + pen * ink[:, :, None]
+    turn = cv2.getRotationMatrix2D((sheet_w / 2, sheet_h / 2), rng.uniform(-12, 12), 1.0)
+    top = rng.uniform(0.1, 0.55) * H if rng.random() < 0.3 else rng.uniform(0.05, 0.95) * (H - sheet_h)
+    turn[:, 2] += (centre_x + rng.uniform(-60, 60) - sheet_w / 2, top)
+    cover = cv2.warpAffine(np.ones((sheet_h, sheet_w), np.float32), turn, (W, H))[:, :, None]
+    image = image * (1 - cover) + cv2.warpAffine(sheet.astype(np.float32), turn, (W, H)) * cover
+    for side in (0, sheet_w):  # thumbs
+        x, y = turn @ np.array([side, rng.uniform(0.5, 0.9) * sheet_h, 1.0])
+        cv2.ellipse(image, (int(x), int(y)), (14, 24), rng.uniform(-20, 20), 0, 360, skin.tolist(), -1)
+
+    image = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.5, 1.5))
+    image += rng.normal(0, rng.uniform(2, 8), image.shape).astype(np.float32)
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(50, 92))])
+    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+
+
 def render_crop(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A picture cropped to the digit, as people crop their photos and scans: gray uint8.
 
