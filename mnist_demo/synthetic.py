@@ -80,7 +80,12 @@ def render_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def render_held_sheet(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A webcam frame (640x480 RGB uint8) of a sheet of paper held up with the digit written on it.
+    """A webcam frame (640x480 RGB uint8) of a sheet of paper held up with the digit written on it (``held_up``)."""
+    return held_up(digit_mask(digit, 100, rng, thickness=rng.uniform(-0.02, 0.05)), rng)
+
+
+def held_up(writing: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A webcam frame (640x480 RGB uint8) of a sheet of paper held up, ``writing`` (a float mask, 1 = ink) on it.
 
     Behind the sheet, a room: a wall lit unevenly, things on it (frames, a lamp, cables), and the
     person holding the sheet (a head, a shirt). The sheet covers a fifth to a half of the width,
@@ -109,8 +114,9 @@ def render_held_sheet(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray
     sheet_w = int(rng.uniform(0.2, 0.5) * W)
     sheet_h = int(sheet_w * rng.uniform(1.2, 1.45))
     paper = rng.uniform(200, 250) * rng.uniform(0.93, 1.0, 3)
-    height = int(rng.uniform(0.4, 0.7) * sheet_h)
-    ink = place((sheet_h, sheet_w), digit_mask(digit, height, rng, thickness=rng.uniform(-0.02, 0.05)), rng, int(0.1 * sheet_w))
+    fit = min(rng.uniform(0.4, 0.7) * sheet_h / writing.shape[0], 0.8 * sheet_w / writing.shape[1])
+    size = (max(1, round(writing.shape[1] * fit)), max(1, round(writing.shape[0] * fit)))
+    ink = place((sheet_h, sheet_w), cv2.resize(writing, size, interpolation=cv2.INTER_AREA), rng, int(0.08 * sheet_w))
     pen = rng.choice([[20, 20, 25], [25, 40, 120], [10, 10, 60]]).astype(np.float32)
     sheet = paper * (1 - ink[:, :, None]) + pen * ink[:, :, None]
     turn = cv2.getRotationMatrix2D((sheet_w / 2, sheet_h / 2), rng.uniform(-12, 12), 1.0)
