@@ -169,8 +169,9 @@ def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool
     """
     gray, scale, low_resolution = page.gray, page.scale, page.low_resolution
     x, y, w, h = region.box
-    ox, oy = page.origin
-    to_work = scaling(scale, scale, -scale * ox, -scale * oy)  # input -> working pixels
+    to_work = scaling(scale, scale)  # input -> working pixels (of the page: the sheet, upright, where one was cropped)
+    if page.sheet is not None:
+        to_work = np.vstack([page.sheet, [0, 0, 1]]) @ to_work
     to_crop = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1.0]])
     stroke_normalized = False
     if low_resolution:
@@ -186,7 +187,7 @@ def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool
         crop = stroked
     image, fit = fit_to_mnist(crop)
     transform = (np.vstack([fit, [0, 0, 1]]) @ to_square @ to_crop @ to_work)[:2]
-    box_in_input = tuple(int(round(v)) for v in (x / scale + ox, y / scale + oy, w / scale, h / scale))
+    box_in_input = box_back(region.box, to_work)
     if not views:
         small = fit_to_mnist(crop, SMALL_VIEW_BOX)[0] if second_look else None
         return Glyph(image, transform, box_in_input, stroke_normalized, second_look=small)
@@ -201,6 +202,16 @@ def make_glyph(page: Page, region: Region, views: bool = True, second_look: bool
     ink = gray_inside(page, region)
     gray_view = (fit_to_mnist(ink)[0],) if ink.any() else ()
     return Glyph(image, transform, box_in_input, stroke_normalized, extra_views=gray_view, second_look=small)
+
+
+def box_back(box: tuple[int, int, int, int], to_work: np.ndarray) -> tuple[int, int, int, int]:
+    """A box in working pixels as the box round it in the input's (``to_work``: 3x3, input pixel centres -> working)."""
+    x, y, w, h = box
+    edges = np.array([[x, y], [x + w, y], [x, y + h], [x + w, y + h]], np.float64) - 0.5  # pixel edges, as centres
+    back = np.linalg.inv(to_work)
+    points = edges @ back[:2, :2].T + back[:2, 2] + 0.5
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return int(round(x0)), int(round(y0)), int(round(x1 - x0)), int(round(y1 - y0))
 
 
 def gray_inside(page: Page, region: Region) -> np.ndarray:

@@ -95,7 +95,7 @@ class Page:
     warnings: tuple[str, ...] = ()
     low_resolution: bool = False  # a small image, or one blown up from a small image: no detail to spare
     plain_ground: bool = False  # ink on an evenly lit, plain ground (a crop, a scan, a drawing): no table, no shadow
-    origin: tuple[float, float] = (0.0, 0.0)  # (x, y) in the input's pixels of the working image's top-left corner
+    sheet: np.ndarray | None = None  # 2x3 affine from the working pixels to the page's, where a sheet was cropped
 
 
 # --- colour and polarity -------------------------------------------------------------------
@@ -857,12 +857,11 @@ def read_page(
         steps.add(f"input (blown up from {size[0]}x{size[1]})", image)
     else:
         steps.add(f"input (worked on {zoom:.1f}x larger: a fine pen)" if side else "input", image)
-    origin = (0.0, 0.0)
-    sheet = find_sheet(to_gray(composite_alpha(image))) if settings.find_sheet and not low_resolution else None
-    if sheet is not None:
-        image, (x0, y0) = crop_to_sheet(image, sheet)
-        origin = (x0 / scale, y0 / scale)
-        steps.add("sheet found, cropped", image)
+    corners = find_sheet(to_gray(composite_alpha(image))) if settings.find_sheet and not low_resolution else None
+    sheet = None
+    if corners is not None:
+        image, sheet = crop_to_sheet(image, corners)
+        steps.add("sheet found, turned upright", image)
     warnings: list[str] = []
     if remove_bg:
         removed, warning = remove_background(image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))
@@ -922,4 +921,4 @@ def read_page(
     if photo:
         mask = without_soft_shapes(gray, mask)
     steps.add("morphology", mask)
-    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground, origin)
+    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground, sheet)

@@ -25,9 +25,9 @@ PAPER_SPREAD = 40  # gray levels between the sheet's 40th and 80th percentiles: 
 CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
 WRITING = 0.002  # at least this share of the sheet is darker than its paper by SHEET_CONTRAST
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
-EDGE_REACH = 8  # pixels either side of the sheet's outline in which its edge is measured
+EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
 EDGE_WIDTH = 4  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
-MARGIN = 0.04  # of the sheet's size, left out along its edges (its rim, its shadow, the fingers that hold it)
+MARGIN = 0.03  # of the sheet's size, left out along its edges (its rim, the room's slivers at its corners)
 
 
 def find_sheet(gray: np.ndarray) -> np.ndarray | None:
@@ -42,15 +42,31 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
     factor = min(factor, 1.0)
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
-    best, best_area = None, 0.0
+    sheets = []  # (area, share of paper, corners)
     for outline in candidate_outlines(blurred):
         corners = four_corners(outline)
         if corners is None:
             continue
         area = cv2.contourArea(corners)
-        if area > best_area and MIN_SHEET * small.size <= area <= MAX_SHEET * small.size and is_paper(small, blurred, corners):
-            best, best_area = corners, area
-    return None if best is None else (best / factor).astype(np.float32)
+        if MIN_SHEET * small.size <= area <= MAX_SHEET * small.size and is_paper(small, blurred, corners):
+            sheets.append((area, paper_share(blurred, corners), corners))
+    if not sheets:
+        return None
+    # The sheet's outlines at several levels differ by what clings to them (a lamp, a hand): of the largest,
+    # those that hold the least else, and of those the largest.
+    largest = max(area for area, _, _ in sheets)
+    near = [s for s in sheets if s[0] >= 0.8 * largest]
+    cleanest = max(share for _, share, _ in near)
+    _, _, best = max((s for s in near if s[1] >= cleanest - 0.02), key=lambda s: s[0])
+    return (best / factor).astype(np.float32)
+
+
+def paper_share(blurred: np.ndarray, corners: np.ndarray) -> float:
+    """The share of the quadrilateral at the paper's level (its writing aside, the same for every outline of it)."""
+    inside = np.zeros(blurred.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+    levels = blurred[inside > 0]
+    return float(np.mean(levels >= np.percentile(levels, 80) - SHEET_CONTRAST))
 
 
 def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
@@ -119,8 +135,8 @@ def sides_at_frame(corners: np.ndarray, shape: tuple[int, int], within: float = 
 
 
 def sharp_edged(small: np.ndarray, corners: np.ndarray) -> bool:
-    """Whether every side of the quadrilateral off the frame is a sharp edge, as a sheet's is: the rise from
-    the ground to the paper, across the side, takes at most EDGE_WIDTH pixels. A shadow's edge is soft."""
+    """Whether every side of the quadrilateral off the frame is a sharp edge, as a sheet's is: along most of it
+    the paper stands out from the ground, rising from it within EDGE_WIDTH pixels. A shadow's edge is soft."""
     h, w = small.shape
     centre = corners.mean(axis=0)
     steps = np.arange(-EDGE_REACH, EDGE_REACH + 1, dtype=np.float32)
@@ -132,32 +148,48 @@ def sharp_edged(small: np.ndarray, corners: np.ndarray) -> bool:
         points = start + np.linspace(0.2, 0.8, 7)[:, None] * along  # away from the corners
         xs = points[:, None, 0] + steps[None, :] * normal[0]
         ys = points[:, None, 1] + steps[None, :] * normal[1]
-        if xs.min() < 0 or ys.min() < 0 or xs.max() > w - 1 or ys.max() > h - 1:
+        within = (xs.min(axis=1) >= 0) & (ys.min(axis=1) >= 0) & (xs.max(axis=1) <= w - 1) & (ys.max(axis=1) <= h - 1)
+        if not within.any():
             continue  # a side along the frame
+        xs, ys = xs[within], ys[within]
         profiles = cv2.remap(small.astype(np.float32), xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR)
-        if np.median([rise_width(profile) for profile in profiles]) > EDGE_WIDTH:
+        widths = [width for width in map(rise_width, profiles) if width]
+        if 2 * len(widths) < len(profiles) or np.median(widths) > EDGE_WIDTH:
             return False
     return True
 
 
 def rise_width(profile: np.ndarray) -> int:
-    """Pixels between 10% and 90% of the way from the ground (the profile's end) up to the paper (its start)."""
-    paper, ground = float(profile[: len(profile) // 2].max()), float(profile[len(profile) // 2 :].min())
+    """Pixels from the paper's last level (90% of the way up from the ground) to where the ground begins (10%),
+    along a profile running from inside the sheet (the paper: its first half, a stroke aside) out to the ground
+    (its second half); 0 where the two are too close to tell."""
+    paper, ground = float(np.median(profile[: len(profile) // 2])), float(np.median(profile[len(profile) // 2 + 1 :]))
     if paper - ground < SHEET_CONTRAST:
-        return len(profile)
+        return 0  # no edge here
     share = (profile - ground) / (paper - ground)
-    return int(np.count_nonzero((share > 0.1) & (share < 0.9)))
+    last_paper = int(np.flatnonzero(share[: len(profile) // 2 + 1] >= 0.9)[-1])  # writing further in does not count
+    grounds = np.flatnonzero(share[last_paper:] <= 0.1)
+    return int(grounds[0]) if grounds.size else len(profile)
 
 
-def crop_to_sheet(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
-    """``image`` cropped to the sheet within MARGIN of its edges, what lies outside it painted the paper's
-    colour; and the crop's top-left corner (x, y) in ``image``'s pixels."""
-    centre = corners.mean(axis=0)
-    inner = centre + (corners - centre) * (1 - 2 * MARGIN)
-    x0, y0 = np.floor(inner.min(axis=0)).astype(int).clip(0)
-    x1, y1 = np.ceil(inner.max(axis=0)).astype(int) + 1
-    inside = np.zeros(image.shape[:2], np.uint8)
-    cv2.fillConvexPoly(inside, np.round(inner).astype(np.int32), 1)
-    paper = np.median(image[inside > 0], axis=0)
-    painted = np.where((inside > 0)[..., None] if image.ndim == 3 else inside > 0, image, paper.astype(image.dtype))
-    return np.ascontiguousarray(painted[y0:y1, x0:x1]), (int(x0), int(y0))
+def crop_to_sheet(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sheet turned upright and cropped within MARGIN of its edges (the rim, fingers holding it, the
+    room's slivers at its corners, left at the crop's frame), and the 2x3 affine map from ``image``'s
+    pixels to the crop's."""
+    (cx, cy), (w, h), angle = cv2.minAreaRect(corners)
+    while angle > 45:  # the turn that makes the sheet upright is the smallest one, under 45 degrees either way
+        angle, w, h = angle - 90, h, w
+    while angle <= -45:
+        angle, w, h = angle + 90, h, w
+    size = (max(1, round(w * (1 - 2 * MARGIN))), max(1, round(h * (1 - 2 * MARGIN))))
+    # Of the two ways to turn by that angle, the one that makes the sheet's corners a box along the axes.
+    best = None
+    for turn in (angle, -angle):
+        matrix = cv2.getRotationMatrix2D((float(cx), float(cy)), turn, 1.0)
+        matrix[:, 2] += (size[0] / 2 - cx, size[1] / 2 - cy)
+        placed = corners @ matrix[:, :2].T + matrix[:, 2]
+        skew = float(np.ptp(np.sort(placed[:, 0])[:2]) + np.ptp(np.sort(placed[:, 1])[:2]))
+        if best is None or skew < best[0]:
+            best = (skew, matrix)
+    matrix = best[1]
+    return cv2.warpAffine(image, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), matrix

@@ -1,0 +1,99 @@
+"""The sheet stage (``mnist_demo.sheet``): a sheet of paper amid other things is found, and nothing else is."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from mnist_demo import sheet
+from mnist_demo.synthetic import digit_mask, held_up, number_mask, render_held_sheet, render_photo
+
+
+def room_with_a_sheet(digit: np.ndarray, angle: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A 640x480 gray webcam frame: a dark, busy room and a sheet (its corners returned) with ``digit`` on it."""
+    rng = np.random.default_rng(seed)
+    frame = np.full((480, 640), 70, np.float32) + 40 * np.linspace(0, 1, 640)[None, :]
+    for _ in range(12):
+        x, y = int(rng.uniform(0, 640)), int(rng.uniform(0, 480))
+        cv2.circle(frame, (x, y), int(rng.uniform(10, 50)), float(rng.uniform(0, 150)), -1)
+    corners = cv2.boxPoints(((330, 250), (220, 290), angle)).astype(np.float32)
+    cv2.fillConvexPoly(frame, np.round(corners).astype(np.int32), 225.0)
+    ink = np.zeros_like(frame)
+    if digit.any():
+        mask = digit_mask(digit, 150, rng)
+        h, w = mask.shape
+        ink[250 - h // 2 : 250 - h // 2 + h, 330 - w // 2 : 330 - w // 2 + w] = mask
+    frame = frame * (1 - 0.85 * ink) + rng.normal(0, 3, frame.shape)
+    return np.clip(frame, 0, 255).astype(np.uint8), corners
+
+
+@pytest.mark.parametrize("angle", [0, 8, -12])
+def test_find_sheet_finds_a_sheet_held_up_in_a_busy_room(first_of_each_class, angle):
+    for label, digit in first_of_each_class.items():
+        frame, truth = room_with_a_sheet(digit, angle, label)
+        found = sheet.find_sheet(frame)
+        assert found is not None, f"a {label} at {angle} degrees"
+        # Every true corner has a found one near it (within 3% of the frame's width).
+        distances = np.linalg.norm(truth[:, None, :] - found[None, :, :], axis=2).min(axis=1)
+        assert distances.max() < 0.03 * 640, f"a {label} at {angle} degrees: {distances.round(1)}"
+
+
+def test_find_sheet_leaves_pictures_without_a_sheet_alone(first_of_each_class):
+    """A sheet photographed whole with a shadow across it, the loop of a bold 0 (bright, plain, ringed by ink),
+    a blank sheet held up (no writing: nothing to read on it), a drawing on a canvas."""
+    rng = np.random.default_rng(0)
+    digit = first_of_each_class[4]
+    shaded = np.full((480, 640), 230, np.float32)
+    cv2.fillConvexPoly(shaded, np.array([[0, 300], [640, 100], [640, 480], [0, 480]], np.int32), 130.0)
+    shaded = cv2.GaussianBlur(shaded, (0, 0), 12) * (1 - 0.8 * cv2.resize(digit, (640, 480)) / 255)
+    zero = cv2.resize(255 - cv2.dilate(first_of_each_class[0], np.ones((3, 3), np.uint8)), (300, 300))
+    blank, _ = room_with_a_sheet(np.zeros((28, 28), np.uint8), 5, 1)
+    drawn = 255 - (255 * digit_mask(digit, 300, rng)).astype(np.uint8)
+    canvas = cv2.copyMakeBorder(drawn, 80, 80, 80, 80, cv2.BORDER_CONSTANT, value=255)
+    for name, picture in (("shadow", shaded.astype(np.uint8)), ("bold 0", zero), ("blank sheet", blank), ("canvas", canvas)):
+        assert sheet.find_sheet(picture) is None, name
+
+
+def test_find_sheet_takes_a_sheet_running_off_the_bottom_but_not_a_sheet_that_fills_the_photo(first_of_each_class):
+    frame, truth = room_with_a_sheet(first_of_each_class[2], 4, 2)
+    held_low = np.vstack([frame[120:], np.zeros((0, 640), np.uint8)])  # the sheet's foot below the frame
+    assert sheet.find_sheet(held_low) is not None
+    photo = cv2.cvtColor(render_photo(first_of_each_class[2], np.random.default_rng(3)), cv2.COLOR_RGB2GRAY)
+    found = sheet.find_sheet(photo)
+    assert found is None or cv2.contourArea(found) > 0.5 * photo.size  # the whole sheet, if anything
+
+
+def test_crop_to_sheet_turns_the_sheet_upright_and_keeps_only_paper_at_its_frame(first_of_each_class):
+    frame, corners = room_with_a_sheet(first_of_each_class[7], -12, 7)
+    page, to_page = sheet.crop_to_sheet(frame, corners)
+    assert page.shape[0] > page.shape[1]  # portrait, as the sheet was held
+    rim = np.concatenate([page[0], page[-1], page[:, 0], page[:, -1]])
+    assert np.percentile(rim, 5) > 200  # paper all round: no room, no corner slivers
+    # The map takes the sheet's centre to the page's centre.
+    centre = to_page[:, :2] @ corners.mean(axis=0) + to_page[:, 2]
+    assert np.allclose(centre, (page.shape[1] / 2, page.shape[0] / 2), atol=1.5)
+
+
+def test_digits_on_a_sheet_held_up_to_a_webcam_are_read_and_boxed_in_the_frame(recognizer, first_of_each_class):
+    read = 0
+    for label, digit in first_of_each_class.items():
+        frame = render_held_sheet(digit, np.random.default_rng([7, label]))
+        prediction = recognizer.predict(frame, source="webcam")
+        read += prediction.label == label
+        x, y, w, h = prediction.box
+        gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+        assert x >= 0 and y >= 0 and x + w <= 640 and y + h <= 480
+        assert gray[y : y + h, x : x + w].min() < 90, f"a {label}: its box holds no ink"
+    assert read >= 9
+
+
+def test_a_number_on_a_sheet_held_up_to_a_webcam_is_read(recognizer, mnist_test):
+    x, y = mnist_test
+    read = 0
+    for seed in range(10):
+        rng = np.random.default_rng([11, seed])
+        picks = rng.integers(0, len(y), 4)
+        frame = held_up(number_mask([x[i] for i in picks], rng, 60, [0.3, 0.3, 0.3]), rng)
+        read += recognizer.read_number(frame, source="webcam").text == "".join(str(y[i]) for i in picks)
+    assert read >= 7
