@@ -1,11 +1,12 @@
 """The page stage: any picture of writing -> an ink-bright gray image and a binary mask of the ink.
 
-    [a small image blown up: back to its real size] -> alpha -> [background removal] -> gray -> polarity -> CLAHE -> denoise
-    -> flatten background -> threshold with hysteresis (ruled lines erased) -> morphology
+    [a small image blown up: back to its real size] -> [a sheet amid other things: the sheet alone, upright] -> alpha
+    -> [background removal] -> gray -> polarity -> CLAHE -> denoise -> flatten background
+    -> threshold with hysteresis (ruled lines erased) -> morphology
 
 Each function takes and returns arrays; ``read_page`` runs them with the
-settings of the image's source, at a working size, and keeps the scale back to
-the input's pixels.
+settings of the image's source, at a working size, and keeps the map back to
+the input's pixels (a scale, and the sheet's turn and crop).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ MAX_SHEET = 0.85  # ... and at most this: beyond, the sheet is the picture's gro
 SHEET_CONTRAST = 24  # the paper stands this many gray levels above what surrounds it
 PAPER_SPREAD = 40  # gray levels between the sheet's 40th and 80th percentiles: plain paper (its lighting aside)
 CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
-WRITING = 0.002  # at least this share of the sheet is darker than its paper by SHEET_CONTRAST
+WRITING = 0.002  # at least this share of the sheet is darker than its paper by twice SHEET_CONTRAST (rulings are not)
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
 EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
 EDGE_WIDTH = 4  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
@@ -120,7 +120,13 @@ def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> boo
         return False
     # The loop of a bold 0 is bright, plain and ringed by ink too; but it holds no writing, and the page
     # round the digit is as bright.
-    if np.mean(small[core > 0] < level - SHEET_CONTRAST) < WRITING:
+    writing = small < level - 2 * SHEET_CONTRAST
+    if np.mean(writing[core > 0]) < WRITING:
+        return False
+    # Nor does the outline cut through writing (the side of a bold digit is as sharp as a sheet's edge).
+    _, shapes = cv2.connectedComponents(writing.astype(np.uint8), connectivity=8)
+    written = np.unique(shapes[(core > 0) & writing])
+    if np.isin(shapes[cv2.dilate(inside, kernel) == 0], written).any():
         return False
     beyond = blurred[cv2.dilate(inside, kernel) == 0]
     return not beyond.size or float(np.mean(beyond >= level - SHEET_CONTRAST / 2)) <= LIKE_PAPER
