@@ -19,7 +19,7 @@ import numpy as np
 
 FIND_SIDE = 160  # the sheet is sought on a copy this large (longer side): its outline is broad
 MIN_SHEET = 0.06  # a sheet covers at least this share of the picture ...
-MAX_SHEET = 0.85  # ... and at most this: beyond, the sheet is the picture's ground
+MAX_SHEET = 0.6  # ... and at most this: beyond, the sheet is the picture's ground (the page stage knows its table)
 SHEET_CONTRAST = 24  # the paper stands this many gray levels above what surrounds it
 PAPER_SPREAD = 40  # gray levels between the sheet's 40th and 80th percentiles: plain paper (its lighting aside)
 CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
