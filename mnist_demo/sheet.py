@@ -26,7 +26,7 @@ CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not t
 WRITING = 0.002  # at least this share of the sheet is darker than its paper by twice SHEET_CONTRAST (rulings are not)
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
 EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
-EDGE_WIDTH = 4  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
+EDGE_WIDTH = 6  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
 MARGIN = 0.03  # of the sheet's size, left out along its edges (its rim, the room's slivers at its corners)
 
 
