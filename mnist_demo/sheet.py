@@ -21,8 +21,9 @@ FIND_SIDE = 160  # the sheet is sought on a copy this large (longer side): its o
 MIN_SHEET = 0.06  # a sheet covers at least this share of the picture ...
 MAX_SHEET = 0.6  # ... and at most this: beyond, the sheet is the picture's ground (the page stage knows its table)
 SHEET_CONTRAST = 24  # the paper stands this many gray levels above what surrounds it
-PAPER_SPREAD = 40  # gray levels between the sheet's 40th and 80th percentiles: plain paper (its lighting aside)
+PAPER_SPREAD = 40  # gray levels between the sheet's 50th and 90th percentiles: plain paper (its lighting aside)
 CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
+FOUR_SIDED = 0.85  # ... and its four corners span this share (the thumbs holding it aside)
 WRITING = 0.002  # at least this share of the sheet is darker than its paper by twice SHEET_CONTRAST (rulings are not)
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
 EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
@@ -34,8 +35,8 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     """The corners of a sheet of paper in ``gray`` (uint8), as a (4, 2) float32 array in its pixels, or None
     where no sheet stands out.
 
-    Candidates are the outlines of the picture's bright side (Otsu's split, and a split halfway
-    between it and the brightest levels, for a sheet beside bright things) and the closed
+    Candidates are the outlines of the picture's bright side (split at several levels, and in bands
+    of levels, for a sheet beside bright things; opened, to part what clings to it) and the closed
     outlines of its edges, each simplified to its convex hull's four corners.
     """
     factor = FIND_SIDE / max(gray.shape)
@@ -43,12 +44,17 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     factor = min(factor, 1.0)
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
     sheets = []  # (area, share of paper, corners)
+    seen = set()  # the outlines at several levels are often the same quadrilateral: judged once
     for outline in candidate_outlines(blurred):
         corners = four_corners(outline)
         if corners is None:
             continue
+        key = tuple(sorted(map(tuple, np.round(corners / 2).astype(int).tolist())))
         area = cv2.contourArea(corners)
-        if MIN_SHEET * small.size <= area <= MAX_SHEET * small.size and is_paper(small, blurred, corners):
+        if key in seen or not MIN_SHEET * small.size <= area <= MAX_SHEET * small.size:
+            continue
+        seen.add(key)
+        if is_paper(small, blurred, corners):
             sheets.append((area, paper_share(blurred, corners), corners))
     if not sheets:
         return None
@@ -74,9 +80,14 @@ def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
     brightest = float(np.percentile(small, 99))
     kernel = np.ones((3, 3), np.uint8)
     outlines = []
-    # Otsu's split, and splits nearer the paper's own level, where the things round the sheet are bright too.
-    for level in (otsu, (otsu + brightest) / 2, brightest - 2 * SHEET_CONTRAST, brightest - SHEET_CONTRAST):
-        bright = (small > level).astype(np.uint8)
+    # Otsu's split, and splits nearer the paper's own level, where the things round the sheet are bright too;
+    # and bands of levels, where something beside the sheet is brighter than its paper.
+    levels = (otsu, (otsu + brightest) / 2, brightest - 2 * SHEET_CONTRAST, brightest - SHEET_CONTRAST)
+    bands = [(small > level) for level in levels] + [
+        (small > level) & (small <= level + 2 * SHEET_CONTRAST) for level in np.linspace(otsu, brightest, 6)[1:-1]
+    ]
+    for band in bands:
+        bright = band.astype(np.uint8)
         # Opened wider and wider, things that touch the sheet come apart from it (a pen, a lamp, a hand).
         for reach in (1, 3, 6):
             opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
@@ -93,9 +104,13 @@ def four_corners(outline: np.ndarray) -> np.ndarray | None:
     hull = cv2.convexHull(outline)
     if cv2.contourArea(outline) < CONVEX * cv2.contourArea(hull):
         return None
-    corners = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, closed=True), closed=True)
-    # Four-sided indeed: the corners span the hull (an oval's four corners leave a third of it out).
-    if len(corners) != 4 or cv2.contourArea(corners) < CONVEX * cv2.contourArea(hull):
+    # Simplified more and more, until the thumbs holding a sheet no longer count as corners; four-sided
+    # indeed, the four corners span the hull (an oval's leave a third of it out).
+    for tolerance in (0.04, 0.06, 0.08):
+        corners = cv2.approxPolyDP(hull, tolerance * cv2.arcLength(hull, closed=True), closed=True)
+        if len(corners) <= 4:
+            break
+    if len(corners) != 4 or cv2.contourArea(corners) < FOUR_SIDED * cv2.contourArea(hull):
         return None
     return corners.reshape(4, 2).astype(np.float32)
 
@@ -115,7 +130,7 @@ def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> boo
     if not core.any() or not ring.any():
         return False
     paper = blurred[core > 0]
-    low, level = np.percentile(paper, (40, 80))  # paper, however much of the sheet bold writing covers
+    low, level = np.percentile(paper, (50, 90))  # paper, however much of the sheet bold writing covers
     if level - low > PAPER_SPREAD or level - np.median(blurred[ring > 0]) < SHEET_CONTRAST:
         return False
     # The loop of a bold 0 is bright, plain and ringed by ink too; but it holds no writing, and the page
@@ -144,38 +159,44 @@ def sharp_edged(small: np.ndarray, corners: np.ndarray) -> bool:
     """Whether every side of the quadrilateral off the frame is a sharp edge, as a sheet's is: along most of it
     the paper stands out from the ground, rising from it within EDGE_WIDTH pixels. A shadow's edge is soft."""
     h, w = small.shape
-    centre = corners.mean(axis=0)
+    starts, ends = corners, np.roll(corners, -1, axis=0)
+    along = ends - starts
+    normals = np.stack([along[:, 1], -along[:, 0]], axis=1) / np.maximum(np.hypot(*along.T), 1e-6)[:, None]
+    outward = np.sum(((starts + ends) / 2 - corners.mean(axis=0)) * normals, axis=1) >= 0
+    normals = np.where(outward[:, None], normals, -normals)
+    # Seven profiles across each side, away from its corners, each EDGE_REACH pixels either side of it.
+    points = starts[:, None, :] + np.linspace(0.2, 0.8, 7)[None, :, None] * along[:, None, :]  # (side, 7, 2)
     steps = np.arange(-EDGE_REACH, EDGE_REACH + 1, dtype=np.float32)
-    for start, end in zip(corners, np.roll(corners, -1, axis=0)):
-        along = end - start
-        normal = np.array([along[1], -along[0]]) / max(float(np.hypot(*along)), 1e-6)
-        if np.dot((start + end) / 2 - centre, normal) < 0:
-            normal = -normal  # pointing out of the sheet
-        points = start + np.linspace(0.2, 0.8, 7)[:, None] * along  # away from the corners
-        xs = points[:, None, 0] + steps[None, :] * normal[0]
-        ys = points[:, None, 1] + steps[None, :] * normal[1]
-        within = (xs.min(axis=1) >= 0) & (ys.min(axis=1) >= 0) & (xs.max(axis=1) <= w - 1) & (ys.max(axis=1) <= h - 1)
-        if not within.any():
+    xs = points[..., 0, None] + steps * normals[:, None, None, 0]  # (side, 7, step)
+    ys = points[..., 1, None] + steps * normals[:, None, None, 1]
+    within = (xs.min(axis=2) >= 0) & (ys.min(axis=2) >= 0) & (xs.max(axis=2) <= w - 1) & (ys.max(axis=2) <= h - 1)
+    profiles = cv2.remap(
+        small.astype(np.float32), xs.reshape(28, -1).astype(np.float32), ys.reshape(28, -1).astype(np.float32), cv2.INTER_LINEAR
+    )
+    widths = rise_widths(profiles).reshape(4, 7)
+    for side_widths, side_within in zip(widths, within):
+        if not side_within.any():
             continue  # a side along the frame
-        xs, ys = xs[within], ys[within]
-        profiles = cv2.remap(small.astype(np.float32), xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR)
-        widths = [width for width in map(rise_width, profiles) if width]
-        if 2 * len(widths) < len(profiles) or np.median(widths) > EDGE_WIDTH:
+        measured = side_widths[side_within & (side_widths > 0)]
+        if 2 * len(measured) < side_within.sum() or np.median(measured) > EDGE_WIDTH:
             return False
     return True
 
 
-def rise_width(profile: np.ndarray) -> int:
-    """Pixels from the paper's last level (90% of the way up from the ground) to where the ground begins (10%),
-    along a profile running from inside the sheet (the paper: its first half, a stroke aside) out to the ground
-    (its second half); 0 where the two are too close to tell."""
-    paper, ground = float(np.median(profile[: len(profile) // 2])), float(np.median(profile[len(profile) // 2 + 1 :]))
-    if paper - ground < SHEET_CONTRAST:
-        return 0  # no edge here
-    share = (profile - ground) / (paper - ground)
-    last_paper = int(np.flatnonzero(share[: len(profile) // 2 + 1] >= 0.9)[-1])  # writing further in does not count
-    grounds = np.flatnonzero(share[last_paper:] <= 0.1)
-    return int(grounds[0]) if grounds.size else len(profile)
+def rise_widths(profiles: np.ndarray) -> np.ndarray:
+    """For each profile (a row, running from inside the sheet out to the ground), the pixels from the paper's last
+    level (90% of the way up from the ground) to where the ground begins (10%); the paper is the level of its
+    first half (a stroke aside: a median), the ground of its second. 0 where the two are too close to tell."""
+    half = profiles.shape[1] // 2
+    paper, ground = np.median(profiles[:, :half], axis=1), np.median(profiles[:, half + 1 :], axis=1)
+    rise = np.maximum(paper - ground, 1e-6)[:, None]
+    share = (profiles - ground[:, None]) / rise
+    columns = np.arange(profiles.shape[1])
+    # The paper's last column in the first half, then the ground's first column after it.
+    last_paper = np.where((share >= 0.9) & (columns <= half), columns, -1).max(axis=1)
+    grounds = (share <= 0.1) & (columns > last_paper[:, None])
+    widths = np.where(grounds.any(axis=1), grounds.argmax(axis=1) - last_paper, profiles.shape[1])
+    return np.where(paper - ground < SHEET_CONTRAST, 0, widths)
 
 
 def crop_to_sheet(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
