@@ -232,9 +232,10 @@ def is_light_background(gray: np.ndarray) -> bool:
     # tight crop of a bold digit) may share it with only a quarter, the ink taking the rest.
     at_level = np.mean(np.abs(departure) <= 16)
     plain = np.percentile(np.abs(frame - level), 80) <= 8 and (at_level > 0.5 or (level > 160 and at_level > 0.25))
-    ink = departure[np.abs(departure) > 32]
-    if plain and ink.size:
-        return float(ink.mean()) < 0
+    if plain:
+        ink = departure[np.abs(departure) > 32]
+        if ink.size:
+            return float(ink.mean()) < 0
     # The inner part of a photo: its edges are where the table and the paper's rim show. A digit written
     # near the edge leaves it without ink (only lighting departs there, and by chance): then a narrower rim
     # is left out, with a narrower median. Where nothing departs like ink, the slightest lean decides. So too

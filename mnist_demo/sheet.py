@@ -76,6 +76,8 @@ def paper_share(blurred: np.ndarray, corners: np.ndarray) -> float:
 
 
 def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
+    """Every outline that might be a sheet's (at least MIN_SHEET of the picture): of the bright side at several
+    levels and bands of levels, opened at several reaches, and of the edges."""
     otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     brightest = float(np.percentile(small, 99))
     kernel = np.ones((3, 3), np.uint8)
