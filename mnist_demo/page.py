@@ -844,7 +844,8 @@ def read_page(
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     low_resolution = max(image.shape[:2]) < MIN_SIDE
     working = resize_to_work_size(image, work_side)
-    bright = ink_bright(to_gray(composite_alpha(working)))
+    working_gray = to_gray(composite_alpha(working))
+    bright = ink_bright(working_gray)
     framed = paper_all_round(255 - bright)
     # The pen is measured only on a clean sheet that fills the picture (a scan, a drawing, a crop): in a photo
     # Otsu's split is lit and shaded regions, not ink and paper, and there the median filter clears rulings.
@@ -853,13 +854,14 @@ def read_page(
     zoom = side / max(working.shape[:2]) if side else 1.0
     if side:
         working = resize_to_work_size(image, side, min_side=side)
+        working_gray = to_gray(composite_alpha(working))
     image = working
     scale = max(image.shape[:2]) / max(input_shape)
     if small:
         steps.add(f"input (blown up from {size[0]}x{size[1]})", image)
     else:
         steps.add(f"input (worked on {zoom:.1f}x larger: a fine pen)" if side else "input", image)
-    corners = find_sheet(to_gray(composite_alpha(image))) if settings.find_sheet and not low_resolution else None
+    corners = find_sheet(working_gray) if settings.find_sheet and not low_resolution else None
     sheet = None
     if corners is not None:
         image, sheet = crop_to_sheet(image, corners)
