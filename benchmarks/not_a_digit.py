@@ -9,9 +9,10 @@ Non-digits: handwritten letters from the held-out UNIPEN writer sites (letters w
 exactly like a digit, ``DIGIT_LIKE_LETTERS``, left out); generated symbols, scribbles,
 shapes, noise and textures (``render_non_digit``); symbols drawn on a transparent canvas;
 symbols photographed on paper; blank sheets photographed (the table, the sheet's edges, rulings, a
-margin and shadows in sight, and nothing written). Real digits: MNIST test, USPS scans, UNIPEN held-out
-sites (pooled, these three are what the AUROC compares against); UNIPEN held-out drawn
-on a canvas; MNIST test rendered as canvas sketches and as phone photos.
+margin and shadows in sight, and nothing written); blank sheets held up to a webcam in a room.
+Real digits: MNIST test, USPS scans, UNIPEN held-out sites (pooled, these three are what the AUROC
+compares against); UNIPEN held-out drawn on a canvas; MNIST test rendered as canvas sketches, as
+phone photos and as sheets held up to a webcam.
 
 Generated images use seeds [seed-base, set, i], from 1_000_000 up: training's generator
 is seeded with 42, so no image here was trained on.
@@ -179,13 +180,18 @@ def blank_sheet_photographed(i: int, set_id: int, seed_base: int) -> np.ndarray:
     return synthetic.photograph(np.zeros((height, width), np.float32), rng)
 
 
+def blank_sheet_held_up(i: int, set_id: int, seed_base: int) -> np.ndarray:
+    """A webcam frame of a sheet held up with nothing written on it (``held_up``): a room, a person, clutter."""
+    return synthetic.held_up(np.zeros((100, 80), np.float32), rng_for(seed_base, set_id, i))
+
+
 def rendered_digit(i: int, digits: np.ndarray, render: Callable, set_id: int, seed_base: int) -> np.ndarray:
     """MNIST digit ``i`` through ``render_sketch`` or ``render_photo``."""
     return render(digits[i], rng_for(seed_base, set_id, i))
 
 
 def negative_sets(real: dict[str, np.ndarray], n: int, seed_base: int) -> list[tuple[str, str, int, Render]]:
-    """(name, source, count, render) of each set of non-digits; set ids 0-6 and 9 keep their seeds apart."""
+    """(name, source, count, render) of each set of non-digits; set ids 0-6, 9 and 10 keep their seeds apart."""
     letters = np.isin(real["letters_writers"], HELD_OUT_SITES) & ~np.isin(real["letters_labels"], list(DIGIT_LIKE_LETTERS))
     letter_images = real["letters_images"][np.flatnonzero(letters)[:n]]
     sets = [("letters, held-out sites", "upload", len(letter_images), letter_images.__getitem__)]
@@ -201,6 +207,7 @@ def negative_sets(real: dict[str, np.ndarray], n: int, seed_base: int) -> list[t
     sets.append(("symbols on a canvas", "sketch", n, partial(symbol_on_canvas, set_id=5, seed_base=seed_base)))
     sets.append(("symbols photographed", "upload", n, partial(symbol_photographed, set_id=6, seed_base=seed_base)))
     sets.append(("blank sheets photographed", "upload", n, partial(blank_sheet_photographed, set_id=9, seed_base=seed_base)))
+    sets.append(("blank sheets held up to a webcam", "webcam", n, partial(blank_sheet_held_up, set_id=10, seed_base=seed_base)))
     return sets
 
 
@@ -229,6 +236,13 @@ def positive_sets(
             "upload",
             len(mnist),
             partial(rendered_digit, digits=mnist, render=render_photo, set_id=8, seed_base=seed_base),
+            mnist_labels,
+        ),
+        (
+            "MNIST test, held up to a webcam",
+            "webcam",
+            len(mnist),
+            partial(rendered_digit, digits=mnist, render=synthetic.render_held_sheet, set_id=11, seed_base=seed_base),
             mnist_labels,
         ),
     ]

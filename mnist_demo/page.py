@@ -69,6 +69,8 @@ class Settings:
     reject_border: bool = True  # a shape that runs far into the image edge is paper edge or shadow
     reopen_loops: bool = True  # a photo's blur fills the small loops of an 8: each glyph opens them again
     find_sheet: bool = True  # a sheet of paper amid other things (a room, a desk) is read alone
+    # A blank sheet held up to a webcam: nothing written yet (in an upload, a blank card may lie beside the writing)
+    refuse_blank_sheet: bool = False
 
 
 SETTINGS = {
@@ -76,7 +78,7 @@ SETTINGS = {
     "sketch": Settings(
         clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False, find_sheet=False
     ),
-    "webcam": Settings(),
+    "webcam": Settings(refuse_blank_sheet=True),
     "upload": Settings(),
     "mnist": Settings(
         clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False, find_sheet=False
@@ -861,10 +863,14 @@ def read_page(
         steps.add(f"input (blown up from {size[0]}x{size[1]})", image)
     else:
         steps.add(f"input (worked on {zoom:.1f}x larger: a fine pen)" if side else "input", image)
-    corners = find_sheet(working_gray) if settings.find_sheet and not low_resolution else None
+    found = find_sheet(working_gray) if settings.find_sheet and not low_resolution else None
+    if found is not None and found.blank:
+        if settings.refuse_blank_sheet:
+            raise NoDigitFound(Reason.BLANK_SHEET)
+        found = None
     sheet = None
-    if corners is not None:
-        image, sheet = crop_to_sheet(image, corners)
+    if found is not None:
+        image, sheet = crop_to_sheet(image, found.corners)
         steps.add("sheet found, turned upright", image)
     warnings: list[str] = []
     if remove_bg:

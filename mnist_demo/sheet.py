@@ -9,10 +9,14 @@ The sheet is the largest convex four-sided shape in the picture (held from below
 off one side), brighter than what surrounds it and than most of the rest, sharp-edged (a
 shadow's edge is soft: the lit part of a sheet is no sheet), and plain inside, with writing
 on it. A sheet that runs off more of the picture, or fills most of it, is the picture's
-ground already: nothing is cropped.
+ground already: nothing is cropped. A sheet with nothing on it at all is found too, where no
+sheet holds writing: held up to a webcam, it means nothing has been written yet, and the room
+round it is no place to look for a digit.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -24,16 +28,23 @@ SHEET_CONTRAST = 24  # the paper stands this many gray levels above what surroun
 PAPER_SPREAD = 40  # gray levels between the sheet's 50th and 90th percentiles: plain paper (its lighting aside)
 CONVEX = 0.9  # the outline's shape fills this share of its hull: a sheet, not things merged with it
 FOUR_SIDED = 0.85  # ... and its four corners span this share (the thumbs holding it aside)
+BLANK_INK = 0.0005  # a sheet with less than this share even faintly darker than its paper (by SHEET_CONTRAST) is blank
 WRITING = 0.002  # at least this share of the sheet is darker than its paper by twice SHEET_CONTRAST (rulings are not)
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
 EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
 EDGE_WIDTH = 6  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
 MARGIN = 0.03  # of the sheet's size, left out along its edges (its rim, the room's slivers at its corners)
+WRITTEN, BLANK = "written", "blank"  # the two kinds of sheet
 
 
-def find_sheet(gray: np.ndarray) -> np.ndarray | None:
-    """The corners of a sheet of paper in ``gray`` (uint8), as a (4, 2) float32 array in its pixels, or None
-    where no sheet stands out.
+class Sheet(NamedTuple):
+    corners: np.ndarray  # (4, 2) float32, in the pixels of the picture searched
+    blank: bool  # nothing written on it, not even faintly
+
+
+def find_sheet(gray: np.ndarray) -> Sheet | None:
+    """The sheet of paper in ``gray`` (uint8), or None where no sheet stands out. A sheet with writing on it
+    is preferred; a blank one is returned only where no sheet holds writing.
 
     Candidates are the outlines of the picture's bright side (split at several levels, and in bands
     of levels, for a sheet beside bright things; opened, to part what clings to it) and the closed
@@ -43,7 +54,7 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
     factor = min(factor, 1.0)
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
-    sheets = []  # (area, share of paper, corners)
+    sheets, blanks = [], []  # (area, share of paper, corners)
     seen = set()  # the outlines at several levels are often the same quadrilateral: judged once
     for outline in candidate_outlines(blurred):
         corners = four_corners(outline)
@@ -54,8 +65,11 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
         if key in seen or not MIN_SHEET * small.size <= area <= MAX_SHEET * small.size:
             continue
         seen.add(key)
-        if is_paper(small, blurred, corners):
-            sheets.append((area, paper_share(blurred, corners), corners))
+        kind = paper_kind(small, blurred, corners)
+        if kind is not None:
+            (blanks if kind == BLANK else sheets).append((area, paper_share(blurred, corners), corners))
+    blank = not sheets
+    sheets = sheets or blanks
     if not sheets:
         return None
     # The sheet's outlines at several levels differ by what clings to them (a lamp, a hand): of the largest,
@@ -64,7 +78,7 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     near = [s for s in sheets if s[0] >= 0.8 * largest]
     cleanest = max(share for _, share, _ in near)
     _, _, best = max((s for s in near if s[1] >= cleanest - 0.02), key=lambda s: s[0])
-    return (best / factor).astype(np.float32)
+    return Sheet((best / factor).astype(np.float32), blank)
 
 
 def paper_share(blurred: np.ndarray, corners: np.ndarray) -> float:
@@ -117,12 +131,13 @@ def four_corners(outline: np.ndarray) -> np.ndarray | None:
     return corners.reshape(4, 2).astype(np.float32)
 
 
-def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> bool:
-    """Whether the quadrilateral is a sheet with writing on it: sharp-edged, plain inside, brighter than a ring
-    round it and than most of the rest (``blurred``, ``small`` smoothed, for the levels; ``small`` for the writing)."""
+def paper_kind(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> str | None:
+    """WRITTEN where the quadrilateral is a sheet with writing on it, BLANK where it is a sheet with nothing on
+    it, else None. A sheet is sharp-edged, plain inside, brighter than a ring round it and than most of
+    the rest (``blurred``, ``small`` smoothed, for the levels; ``small`` for the writing)."""
     h, w = small.shape
     if sides_at_frame(corners, (h, w)) > 1 or not sharp_edged(small, corners):
-        return False
+        return None
     inside = np.zeros(small.shape, np.uint8)
     cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
     reach = max(2, int(0.03 * max(h, w)))
@@ -130,23 +145,27 @@ def is_paper(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> boo
     ring = cv2.dilate(inside, kernel) & ~cv2.dilate(inside, np.ones((3, 3), np.uint8)) & 1
     core = cv2.erode(inside, kernel)
     if not core.any() or not ring.any():
-        return False
+        return None
     paper = blurred[core > 0]
     low, level = np.percentile(paper, (50, 90))  # paper, however much of the sheet bold writing covers
     if level - low > PAPER_SPREAD or level - np.median(blurred[ring > 0]) < SHEET_CONTRAST:
-        return False
+        return None
+    beyond = blurred[cv2.dilate(inside, kernel) == 0]
+    if beyond.size and float(np.mean(beyond >= level - SHEET_CONTRAST / 2)) > LIKE_PAPER:
+        return None
+    # Blank: nothing on it, not even faintly; and off the frame all round, unlike the paper between a digit's
+    # strokes and the frame of a tight crop.
+    if np.mean(small[core > 0] < level - SHEET_CONTRAST) < BLANK_INK:
+        return BLANK if sides_at_frame(corners, (h, w)) == 0 else None
     # The loop of a bold 0 is bright, plain and ringed by ink too; but it holds no writing, and the page
     # round the digit is as bright.
     writing = small < level - 2 * SHEET_CONTRAST
     if np.mean(writing[core > 0]) < WRITING:
-        return False
+        return None
     # Nor does the outline cut through writing (the side of a bold digit is as sharp as a sheet's edge).
     _, shapes = cv2.connectedComponents(writing.astype(np.uint8), connectivity=8)
     written = np.unique(shapes[(core > 0) & writing])
-    if np.isin(shapes[cv2.dilate(inside, kernel) == 0], written).any():
-        return False
-    beyond = blurred[cv2.dilate(inside, kernel) == 0]
-    return not beyond.size or float(np.mean(beyond >= level - SHEET_CONTRAST / 2)) <= LIKE_PAPER
+    return None if np.isin(shapes[cv2.dilate(inside, kernel) == 0], written).any() else WRITTEN
 
 
 def sides_at_frame(corners: np.ndarray, shape: tuple[int, int], within: float = 2.0) -> int:

@@ -24,6 +24,7 @@ class Reason(str, Enum):
     """Why an image is refused (blank) or doubted (everything else); the value is the stable code."""
 
     BLANK = "blank"
+    BLANK_SHEET = "blank_sheet"
     SPECKS = "specks"
     TOO_SMALL = "too_small"
     TOO_WIDE = "too_wide"
@@ -44,6 +45,7 @@ class Reason(str, Enum):
 
 MESSAGES = {
     Reason.BLANK: "The image looks blank: no digit found. Write one digit in dark ink on light paper (or light on dark).",
+    Reason.BLANK_SHEET: "The sheet held up to the camera looks blank: write one digit on it, large, with a dark pen.",
     Reason.SPECKS: "Only specks were found. Draw the digit larger, with a thicker stroke.",
     Reason.TOO_SMALL: "The digit is too small: draw it larger or move the camera closer.",
     Reason.TOO_WIDE: "That shape is much wider than a digit: write a single digit, upright.",

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mnist_demo import sheet
-from mnist_demo.synthetic import digit_mask, held_up, number_mask, render_held_sheet, render_photo
+from mnist_demo import NoDigitFound, sheet
+from mnist_demo.synthetic import digit_mask, held_up, number_mask, render_crop, render_held_sheet, render_photo
+from mnist_demo.verdict import Reason
 
 
 def room_with_a_sheet(digit: np.ndarray, angle: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,26 +34,39 @@ def test_find_sheet_finds_a_sheet_held_up_in_a_busy_room(first_of_each_class, an
     for label, digit in first_of_each_class.items():
         frame, truth = room_with_a_sheet(digit, angle, label)
         found = sheet.find_sheet(frame)
-        assert found is not None, f"a {label} at {angle} degrees"
+        assert found is not None and not found.blank, f"a {label} at {angle} degrees"
         # Every true corner has a found one near it (within 3% of the frame's width).
-        distances = np.linalg.norm(truth[:, None, :] - found[None, :, :], axis=2).min(axis=1)
+        distances = np.linalg.norm(truth[:, None, :] - found.corners[None, :, :], axis=2).min(axis=1)
         assert distances.max() < 0.03 * 640, f"a {label} at {angle} degrees: {distances.round(1)}"
 
 
-def test_find_sheet_leaves_pictures_without_a_sheet_alone(first_of_each_class):
+def test_find_sheet_leaves_pictures_without_a_sheet_alone(first_of_each_class, mnist_test):
     """A sheet photographed whole with a shadow across it, the loop of a bold 0 (bright, plain, ringed by ink),
-    a blank sheet held up (no writing: nothing to read on it), a drawing on a canvas."""
+    a drawing on a canvas, and the paper between a bold digit and the frame of a tight crop (a quadrilateral,
+    plain and blank, but for the side where the crop cut the paper)."""
     rng = np.random.default_rng(0)
     digit = first_of_each_class[4]
     shaded = np.full((480, 640), 230, np.float32)
     cv2.fillConvexPoly(shaded, np.array([[0, 300], [640, 100], [640, 480], [0, 480]], np.int32), 130.0)
     shaded = cv2.GaussianBlur(shaded, (0, 0), 12) * (1 - 0.8 * cv2.resize(digit, (640, 480)) / 255)
     zero = cv2.resize(255 - cv2.dilate(first_of_each_class[0], np.ones((3, 3), np.uint8)), (300, 300))
-    blank, _ = room_with_a_sheet(np.zeros((28, 28), np.uint8), 5, 1)
     drawn = 255 - (255 * digit_mask(digit, 300, rng)).astype(np.uint8)
     canvas = cv2.copyMakeBorder(drawn, 80, 80, 80, 80, cv2.BORDER_CONSTANT, value=255)
-    for name, picture in (("shadow", shaded.astype(np.uint8)), ("bold 0", zero), ("blank sheet", blank), ("canvas", canvas)):
+    # Two crops (a bold 1, a bold 3) where the paper beside a stroke made a four-sided, sharp-edged, blank shape.
+    crops = [render_crop(mnist_test[0][i], np.random.default_rng([3, 7, i])) for i in (74, 112)]
+    pictures = [("shadow", shaded.astype(np.uint8)), ("bold 0", zero), ("canvas", canvas)]
+    for name, picture in pictures + [(f"crop {i}", crop) for i, crop in enumerate(crops)]:
         assert sheet.find_sheet(picture) is None, name
+
+
+def test_find_sheet_tells_a_blank_sheet_held_up_from_one_with_writing(first_of_each_class):
+    for angle, seed in ((5, 1), (-9, 2), (0, 3)):
+        blank, truth = room_with_a_sheet(np.zeros((28, 28), np.uint8), angle, seed)
+        found = sheet.find_sheet(blank)
+        assert found is not None and found.blank, f"at {angle} degrees"
+        assert np.linalg.norm(truth[:, None, :] - found.corners[None, :, :], axis=2).min(axis=1).max() < 0.03 * 640
+        written, _ = room_with_a_sheet(first_of_each_class[1], angle, seed)  # a thin 1: a little writing is writing
+        assert not sheet.find_sheet(written).blank, f"a 1 at {angle} degrees"
 
 
 def test_find_sheet_takes_a_sheet_running_off_the_bottom_but_not_a_sheet_that_fills_the_photo(first_of_each_class):
@@ -61,7 +75,7 @@ def test_find_sheet_takes_a_sheet_running_off_the_bottom_but_not_a_sheet_that_fi
     assert sheet.find_sheet(held_low) is not None
     photo = cv2.cvtColor(render_photo(first_of_each_class[2], np.random.default_rng(3)), cv2.COLOR_RGB2GRAY)
     found = sheet.find_sheet(photo)
-    assert found is None or cv2.contourArea(found) > 0.5 * photo.size  # the whole sheet, if anything
+    assert found is None or cv2.contourArea(found.corners) > 0.5 * photo.size  # the whole sheet, if anything
 
 
 def test_crop_to_sheet_turns_the_sheet_upright_and_keeps_only_paper_at_its_frame(first_of_each_class):
@@ -97,3 +111,25 @@ def test_a_number_on_a_sheet_held_up_to_a_webcam_is_read(recognizer, mnist_test)
         frame = held_up(number_mask([x[i] for i in picks], rng, 60, [0.3, 0.3, 0.3]), rng)
         read += recognizer.read_number(frame, source="webcam").text == "".join(str(y[i]) for i in picks)
     assert read >= 7
+
+
+def test_a_blank_sheet_held_up_to_a_webcam_is_no_digit_and_says_so(recognizer):
+    """Held up blank, the sheet leaves only the room to read: its frames, lamps and cables passed for digits."""
+    refused = 0
+    for seed in range(8):
+        frame = held_up(np.zeros((100, 80), np.float32), np.random.default_rng([13, seed]))
+        for read in (recognizer.predict, recognizer.read_number):
+            try:
+                read(frame, source="webcam")
+            except NoDigitFound as error:
+                refused += error.reason is Reason.BLANK_SHEET
+    assert refused >= 12
+    # An upload may show a blank card beside the writing: there a blank sheet is no reason to refuse.
+    blank, _ = room_with_a_sheet(np.zeros((28, 28), np.uint8), 5, 1)
+    with pytest.raises(NoDigitFound) as refused_webcam:
+        recognizer.predict(blank, source="webcam")
+    assert refused_webcam.value.reason is Reason.BLANK_SHEET
+    try:
+        recognizer.predict(blank, source="upload")
+    except NoDigitFound as error:
+        assert error.reason is not Reason.BLANK_SHEET
