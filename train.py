@@ -5,6 +5,7 @@ evaluation on the test set, reports. Every default below can be overridden
 from the command line:
 
     python train.py                       # the bundled model (about 45 min on 2 CPU cores)
+    KERAS_BACKEND=jax python train.py     # the same on a GPU (about 2 min on an H100)
     python train.py --epochs 3 --train-limit 5000 --out-dir /tmp/quick
     python train.py --push-to-hub you/mnist-cnn
 
@@ -36,7 +37,7 @@ from pathlib import Path
 import cv2
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 from mnist_demo import report
 from mnist_demo.data import DIGIT_LIKE_LETTERS, held_out, load_mnist, load_real_dev, real_dev_path, to_model_input
@@ -88,96 +89,98 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def random_affine(images: tf.Tensor, args: argparse.Namespace) -> tf.Tensor:
-    """One random affine transform per image: rotation, zoom, shear and shift, as handwriting varies.
+class Handwriting(keras.layers.Layer):
+    """Training-time augmentation: what real handwriting varies in, as a layer in front of the model.
 
-    Composed into a single matrix, so each image is resampled once: chaining one
-    Keras layer per transform blurs the strokes at every step, and a model trained
-    on blurred digits does worse on sharp ones. Pixels moved in from outside are
-    background (0), as in MNIST.
+    Each image gets, by chance, a thicker or thinner pen, an elastic wobble, a blur
+    or low resolution, then one random affine transform. Built from ``keras.ops``
+    and ``keras.random`` alone, so training runs on any Keras backend (TensorFlow
+    on a CPU, JAX on a GPU); at inference (``training=False``) it passes images
+    through, and the saved model does not contain it.
     """
-    n = tf.shape(images)[0]
-    size = tf.cast(tf.shape(images)[1], tf.float32)
 
-    def uniform(limit: float) -> tf.Tensor:
-        return tf.random.uniform([n], -limit, limit)
+    def __init__(self, args: argparse.Namespace, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.args = args
+        # Random draws through a seed generator, which every backend carries from step to step.
+        self.seed_generator = keras.random.SeedGenerator(seed)
 
-    angle = uniform(args.rotation_deg * np.pi / 180)
-    shear = uniform(args.shear)
-    zoom_x, zoom_y = 1 + uniform(args.zoom), 1 + uniform(args.zoom)
-    shift_x, shift_y = uniform(args.shift) * size, uniform(args.shift) * size
-    cos, sin = tf.cos(angle), tf.sin(angle)
-    # Output pixel -> input pixel: rotation x shear x zoom about the centre, then the shift.
-    a0, a1 = cos * zoom_x, (cos * shear - sin) * zoom_y
-    b0, b1 = sin * zoom_x, (sin * shear + cos) * zoom_y
-    centre = (size - 1) / 2
-    a2 = centre + shift_x - (a0 + a1) * centre
-    b2 = centre + shift_y - (b0 + b1) * centre
-    zeros = tf.zeros([n])
-    transforms = tf.stack([a0, a1, a2, b0, b1, b2, zeros, zeros], axis=1)
-    return keras.ops.image.affine_transform(images, transforms, interpolation="bilinear", fill_mode="constant", fill_value=0)
+    def uniform(self, shape: tuple, low: float = 0.0, high: float = 1.0):
+        return keras.random.uniform(shape, low, high, seed=self.seed_generator)
+
+    def per_image(self, chance: float, n):
+        """A (n, 1, 1, 1) boolean: which images of the batch get a transform."""
+        return self.uniform((n, 1, 1, 1)) < chance
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        args, n = self.args, ops.shape(images)[0]
+        pen = self.uniform((n, 1, 1, 1))  # one draw per image: a thicker pen, a thinner one, or as written
+        images = ops.where(pen < args.thicken, ops.max_pool(images, 3, 1, "same"), images)
+        thinner = (pen >= args.thicken) & (pen < args.thicken + args.thin)
+        images = ops.where(thinner, -ops.max_pool(-images, 2, 1, "same"), images)
+        images = ops.where(self.per_image(args.elastic, n), self.elastic(images), images)
+        blurred = smooth(images, 0.8, 2)
+        blurred /= ops.max(blurred, axis=(1, 2, 3), keepdims=True) + 1e-6
+        images = ops.where(self.per_image(args.blur, n), blurred, images)
+        images = ops.where(self.per_image(args.low_res, n), self.low_res(images), images)
+        return ops.clip(self.affine(images), 0.0, 1.0)
+
+    def low_res(self, images):
+        """Each image shrunk to a random 12-17 px and enlarged back, like an upscaled scan."""
+        side = ops.floor(self.uniform((ops.shape(images)[0], 1, 1, 1), 12, 18))
+        coarse = ops.zeros_like(images)
+        for s in range(12, 18):  # every size for the whole batch, each image keeping its own: shapes stay fixed
+            resized = ops.image.resize(ops.image.resize(images, (s, s), antialias=True), (28, 28))
+            coarse = ops.where(side == s, resized, coarse)
+        return coarse
+
+    def elastic(self, images, alpha: float = 2.0, sigma: float = 4.0):
+        """Elastic distortion (Simard et al., 2003): every pixel moved along a smooth random field."""
+        n, size = ops.shape(images)[0], images.shape[1]
+        dx = smooth(self.uniform((n, size, size, 1), -1, 1), sigma, 8)
+        dy = smooth(self.uniform((n, size, size, 1), -1, 1), sigma, 8)
+        # Scaled so the largest displacement in each image is about ``alpha`` pixels.
+        scale = alpha / (ops.max(ops.abs(ops.concatenate([dx, dy], -1)), axis=(1, 2, 3), keepdims=True) + 1e-6)
+        dx, dy = dx[..., 0] * scale[..., 0], dy[..., 0] * scale[..., 0]
+        grid_y, grid_x = ops.meshgrid(ops.arange(size, dtype="float32"), ops.arange(size, dtype="float32"), indexing="ij")
+        batch = ops.broadcast_to(ops.cast(ops.arange(n), "float32")[:, None, None], (n, size, size))
+        coordinates = ops.stack([batch, grid_y + dy, grid_x + dx])
+        warped = ops.image.map_coordinates(images[..., 0], coordinates, order=1, fill_mode="constant")
+        return warped[..., None]
+
+    def affine(self, images):
+        """One random affine transform per image: rotation, zoom, shear and shift, as handwriting varies.
+
+        Composed into a single matrix, so each image is resampled once: chaining one
+        Keras layer per transform blurs the strokes at every step, and a model trained
+        on blurred digits does worse on sharp ones. Pixels moved in from outside are
+        background (0), as in MNIST.
+        """
+        args, n, size = self.args, ops.shape(images)[0], float(images.shape[1])
+        angle, shear = (self.uniform((n,), -limit, limit) for limit in (np.deg2rad(args.rotation_deg), args.shear))
+        zoom_x, zoom_y = (1 + self.uniform((n,), -args.zoom, args.zoom) for _ in range(2))
+        shift_x, shift_y = (self.uniform((n,), -args.shift, args.shift) * size for _ in range(2))
+        cos, sin = ops.cos(angle), ops.sin(angle)
+        # Output pixel -> input pixel: rotation x shear x zoom about the centre, then the shift.
+        a0, a1 = cos * zoom_x, (cos * shear - sin) * zoom_y
+        b0, b1 = sin * zoom_x, (sin * shear + cos) * zoom_y
+        centre = (size - 1) / 2
+        a2 = centre + shift_x - (a0 + a1) * centre
+        b2 = centre + shift_y - (b0 + b1) * centre
+        zeros = ops.zeros_like(a0)
+        transforms = ops.stack([a0, a1, a2, b0, b1, b2, zeros, zeros], axis=1)
+        return ops.image.affine_transform(images, transforms, interpolation="bilinear", fill_mode="constant", fill_value=0)
 
 
-def per_image(chance: float, n: tf.Tensor) -> tf.Tensor:
-    """A (n, 1, 1, 1) boolean: which images of the batch get a transform."""
-    return tf.random.uniform([n, 1, 1, 1]) < chance
-
-
-def gaussian_kernel(sigma: float, radius: int) -> tf.Tensor:
-    x = tf.range(-radius, radius + 1, dtype=tf.float32)
-    k = tf.exp(-(x**2) / (2 * sigma**2))
-    return k / tf.reduce_sum(k)
-
-
-def smooth(images: tf.Tensor, sigma: float, radius: int) -> tf.Tensor:
+def smooth(images, sigma: float, radius: int):
     """Separable Gaussian blur of (n, h, w, 1) images."""
-    k = gaussian_kernel(sigma, radius)
-    images = tf.nn.conv2d(images, tf.reshape(k, [1, -1, 1, 1]), 1, "SAME")
-    return tf.nn.conv2d(images, tf.reshape(k, [-1, 1, 1, 1]), 1, "SAME")
-
-
-def elastic(images: tf.Tensor, alpha: float = 2.0, sigma: float = 4.0) -> tf.Tensor:
-    """Elastic distortion (Simard et al., 2003): every pixel moved along a smooth random field."""
-    n, size = images.shape[0], images.shape[1]
-    dx = smooth(tf.random.uniform([n, size, size, 1], -1, 1), sigma, 8)
-    dy = smooth(tf.random.uniform([n, size, size, 1], -1, 1), sigma, 8)
-    # Scaled so the largest displacement in each image is about ``alpha`` pixels.
-    scale = alpha / (tf.reduce_max(tf.abs(tf.concat([dx, dy], -1)), axis=[1, 2, 3], keepdims=True) + 1e-6)
-    dx, dy = dx[..., 0] * scale[..., 0], dy[..., 0] * scale[..., 0]
-    grid_y, grid_x = tf.meshgrid(tf.range(size, dtype=tf.float32), tf.range(size, dtype=tf.float32), indexing="ij")
-    batch = tf.broadcast_to(tf.cast(tf.range(n), tf.float32)[:, None, None], [n, size, size])
-    coordinates = tf.stack([batch, grid_y + dy, grid_x + dx])
-    warped = keras.ops.image.map_coordinates(images[..., 0], coordinates, order=1, fill_mode="constant")
-    return warped[..., None]
-
-
-def augment(images: tf.Tensor, args: argparse.Namespace) -> tf.Tensor:
-    """What real handwriting varies in, each for a random share of the batch, then one affine transform."""
-    n = tf.shape(images)[0]
-    pen = tf.random.uniform([n, 1, 1, 1])  # one draw per image: a thicker pen, a thinner one, or as written
-    images = tf.where(pen < args.thicken, tf.nn.max_pool2d(images, 3, 1, "SAME"), images)
-    thinner = (pen >= args.thicken) & (pen < args.thicken + args.thin)
-    images = tf.where(thinner, -tf.nn.max_pool2d(-images, 2, 1, "SAME"), images)
-    images = tf.where(per_image(args.elastic, n), elastic(images), images)
-    blurred = smooth(images, 0.8, 2)
-    blurred /= tf.reduce_max(blurred, axis=[1, 2, 3], keepdims=True) + 1e-6
-    images = tf.where(per_image(args.blur, n), blurred, images)
-    side = tf.random.uniform([], 12, 18, dtype=tf.int32)
-    coarse = tf.image.resize(tf.image.resize(images, [side, side], antialias=True), [28, 28])
-    images = tf.where(per_image(args.low_res, n), coarse, images)
-    return tf.clip_by_value(random_affine(images, args), 0.0, 1.0)
-
-
-def make_dataset(x: np.ndarray, y: np.ndarray, args: argparse.Namespace, augment_images: bool = False) -> tf.data.Dataset:
-    """Batches of (float images, one-hot labels over NUM_OUTPUTS); shuffled and augmented when training."""
-    ds = tf.data.Dataset.from_tensor_slices((to_model_input(x), keras.utils.to_categorical(y, NUM_OUTPUTS)))
-    if augment_images:
-        ds = ds.shuffle(len(x), seed=args.seed, reshuffle_each_iteration=True)
-    # Full batches only when augmenting: the elastic warp needs the batch size fixed in the graph.
-    ds = ds.batch(args.batch_size, drop_remainder=augment_images)
-    if augment_images:
-        ds = ds.map(lambda images, labels: (augment(images, args), labels), num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    x = np.arange(-radius, radius + 1, dtype=np.float32)
+    k = np.exp(-(x**2) / (2 * sigma**2))
+    k /= k.sum()
+    images = ops.conv(images, k.reshape(1, -1, 1, 1), padding="same")
+    return ops.conv(images, k.reshape(-1, 1, 1, 1), padding="same")
 
 
 def as_mnist(images: np.ndarray) -> np.ndarray:
@@ -342,24 +345,27 @@ def main() -> None:
         order = order[: args.train_limit]
     val_size = min(args.val_size, len(order) // 5)
     val_idx, train_idx = order[:val_size], order[val_size:]
-    train_ds = make_dataset(x_all[train_idx], y_all[train_idx], args, augment_images=True)
-    val_ds = make_dataset(x_all[val_idx], y_all[val_idx], args)
+    # Whole batches only: the augmentation's shapes stay fixed from step to step.
+    train_idx = train_idx[: max(args.batch_size, len(train_idx) // args.batch_size * args.batch_size)]
+    x_train, y_train = to_model_input(x_all[train_idx]), keras.utils.to_categorical(y_all[train_idx], NUM_OUTPUTS)
+    x_val, y_val = to_model_input(x_all[val_idx]), keras.utils.to_categorical(y_all[val_idx], NUM_OUTPUTS)
     print(
         f"train {len(train_idx)}, validation {len(val_idx)} images "
         f"({int((y_all[order] == NOT_A_DIGIT).sum())} not digits, {int((y_all[order] == SEVERAL_DIGITS).sum())} pairs); "
         f"test {len(x_test)} MNIST digits"
     )
 
-    # Model
+    # Model, and in front of it for training only, the augmentation
     model = build_model(dropout=args.dropout, bn_momentum=args.bn_momentum)
-    steps = len(train_ds) * args.epochs
+    trainer = keras.Sequential([keras.Input(model.input_shape[1:]), Handwriting(args, seed=args.seed), model])
+    steps_per_epoch = len(x_train) // args.batch_size
     schedule = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.0,
         warmup_target=args.learning_rate,
-        warmup_steps=len(train_ds),
-        decay_steps=max(1, steps - len(train_ds)),  # a one-epoch run is all warm-up
+        warmup_steps=steps_per_epoch,
+        decay_steps=max(1, steps_per_epoch * (args.epochs - 1)),  # a one-epoch run is all warm-up
     )
-    model.compile(
+    trainer.compile(
         optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=args.weight_decay),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=args.label_smoothing),
         metrics=["accuracy"],
@@ -370,9 +376,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         best_weights = str(Path(tmp) / "best.weights.h5")
         started = time.perf_counter()
-        history = model.fit(
-            train_ds,
-            validation_data=val_ds,
+        history = trainer.fit(
+            x_train,
+            y_train,
+            batch_size=args.batch_size,
+            validation_data=(x_val, y_val),
             epochs=args.epochs,
             callbacks=[
                 keras.callbacks.ModelCheckpoint(
@@ -382,7 +390,7 @@ def main() -> None:
             verbose=2,
         )
         train_seconds = time.perf_counter() - started
-        model.load_weights(best_weights)
+        trainer.load_weights(best_weights)
     best_epoch = int(np.argmax(history.history["val_accuracy"])) + 1
 
     # Calibration: one temperature for the logits, fitted on the validation split.
@@ -423,7 +431,7 @@ def main() -> None:
         "versions": {
             "python": platform.python_version(),
             "keras": keras.__version__,
-            "tensorflow": tf.__version__,
+            "backend": keras.backend.backend(),
             "numpy": np.__version__,
         },
         "config": {k: v for k, v in vars(args).items() if k not in ("data", "real_data", "out_dir", "push_to_hub")},

@@ -60,3 +60,27 @@ def test_digit_pairs_are_two_digits_in_one_glyph_as_the_number_reader_sees_them(
     widths, heights = np.array(boxes).T
     assert np.all(np.maximum(widths, heights) >= 18), "the longer side fills MNIST's 20-pixel box"
     assert np.mean(widths > heights) > 0.8, "two digits side by side are wider than tall (but for two 1s)"
+
+
+def test_the_augmentation_layer_varies_digits_in_training_only():
+    import argparse
+
+    import keras
+    import numpy as np
+
+    from mnist_demo.data import load_samples, to_model_input
+    from train import DEFAULTS, Handwriting
+
+    images = to_model_input(load_samples()[0][:64])
+    layer = Handwriting(argparse.Namespace(**DEFAULTS), seed=0)
+    assert np.array_equal(keras.ops.convert_to_numpy(layer(images, training=False)), images)
+    first, second = (keras.ops.convert_to_numpy(layer(images, training=True)) for _ in range(2))
+    assert first.shape == images.shape and first.min() >= 0 and first.max() <= 1
+    assert not np.allclose(first, second), "each call draws new transforms"
+    changed = np.abs(first - images).mean(axis=(1, 2, 3))
+    assert np.all(changed > 0.005), "every digit is moved a little (the affine transform)"
+    # Still digits: none erased, none a blob (a thinner pen, low resolution and a zoom out take a fifth of the ink
+    # at worst; a thicker pen, a blur and a zoom in triple it); on average about the ink written.
+    ratio = first.sum(axis=(1, 2, 3)) / images.sum(axis=(1, 2, 3))
+    assert np.all((ratio > 0.1) & (ratio < 4.0)), ratio.round(2)
+    assert 0.9 < first.sum() / images.sum() < 1.5
