@@ -16,6 +16,7 @@ round it is no place to look for a digit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import cv2
@@ -48,7 +49,9 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
 
     Candidates are the outlines of the picture's bright side (split at several levels, and in bands
     of levels, for a sheet beside bright things; opened, to part what clings to it) and the closed
-    outlines of its edges, each simplified to its convex hull's four corners.
+    outlines of its edges, each simplified to its convex hull's four corners. Where none of them is a
+    sheet with writing (a sheet merges with a light wall or a lamp behind it, and runs off the frame
+    into the shirt of whoever holds it), the quadrilaterals its straight edges make.
     """
     factor = FIND_SIDE / max(gray.shape)
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
@@ -56,18 +59,23 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
     sheets, blanks = [], []  # (area, share of paper, corners)
     seen = set()  # the outlines at several levels are often the same quadrilateral: judged once
-    for outline in candidate_outlines(blurred):
-        corners = four_corners(outline)
-        if corners is None:
-            continue
-        key = tuple(sorted(map(tuple, np.round(corners / 2).astype(int).tolist())))
-        area = cv2.contourArea(corners)
-        if key in seen or not MIN_SHEET * small.size <= area <= MAX_SHEET * small.size:
-            continue
-        seen.add(key)
-        kind = paper_kind(small, blurred, corners)
-        if kind is not None:
-            (blanks if kind == BLANK else sheets).append((area, paper_share(blurred, corners), corners))
+
+    def judge(quadrilaterals: Iterable[np.ndarray | None]) -> None:
+        for corners in quadrilaterals:
+            if corners is None:
+                continue
+            key = tuple(sorted(map(tuple, np.round(corners / 2).astype(int).tolist())))
+            area = cv2.contourArea(corners)
+            if key in seen or not MIN_SHEET * small.size <= area <= MAX_SHEET * small.size:
+                continue
+            seen.add(key)
+            kind = paper_kind(small, blurred, corners)
+            if kind is not None:
+                (blanks if kind == BLANK else sheets).append((area, paper_share(blurred, corners), corners))
+
+    judge(four_corners(outline) for outline in candidate_outlines(blurred))
+    if not sheets:
+        judge(edge_quadrilaterals(blurred))
     blank = not sheets
     sheets = sheets or blanks
     if not sheets:
@@ -112,6 +120,67 @@ def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
     edges = cv2.dilate(cv2.Canny(small, 2 * SHEET_CONTRAST, 4 * SHEET_CONTRAST), kernel)
     outlines += cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
     return [o for o in outlines if cv2.contourArea(o) >= MIN_SHEET * small.size]
+
+
+def straight_edges(small: np.ndarray, most: int = 14) -> list[tuple[float, float, float]]:
+    """The longest straight edges in ``small`` as lines (angle in [0, pi), offset along the normal, length
+    in pixels), segments along one line joined; then the picture's four sides, for a sheet running off it."""
+    h, w = small.shape
+    edges = cv2.Canny(small, 2 * SHEET_CONTRAST, 4 * SHEET_CONTRAST)
+    segments = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=15, minLineLength=int(0.1 * max(h, w)), maxLineGap=3)
+    lines: list[tuple[float, float, float]] = []
+    for x1, y1, x2, y2 in segments[:, 0] if segments is not None else []:
+        angle = float(np.arctan2(y2 - y1, x2 - x1) % np.pi)
+        offset = float(y1 * np.cos(angle) - x1 * np.sin(angle))
+        length = float(np.hypot(x2 - x1, y2 - y1))
+        for i, (other, other_offset, other_length) in enumerate(lines):
+            turn = abs(angle - other)
+            # Angles near 0 and near pi are one direction, whose offsets have opposite signs.
+            same_offset = other_offset if turn < np.pi / 2 else -other_offset
+            if min(turn, np.pi - turn) < np.deg2rad(5) and abs(same_offset - offset) < 3:
+                lines[i] = (other, other_offset, other_length + length)
+                break
+        else:
+            lines.append((angle, offset, length))
+    lines = sorted(lines, key=lambda line: -line[2])[:most]
+    return lines + [(0.0, 0.0, 0.0), (0.0, float(h - 1), 0.0), (np.pi / 2, 0.0, 0.0), (np.pi / 2, -float(w - 1), 0.0)]
+
+
+def edge_quadrilaterals(small: np.ndarray) -> list[np.ndarray]:
+    """The quadrilaterals whose sides lie along two pairs of nearly parallel straight edges (or the picture's
+    sides), the pairs at least 70 degrees apart, their corners within the picture: a sheet's outline where
+    its bright side merges with other things."""
+    h, w = small.shape
+    lines = straight_edges(small)
+
+    def apart(a: float, b: float) -> float:
+        return min(abs(a - b), np.pi - abs(a - b))
+
+    pairs = [
+        (i, j, lines[i][0])
+        for i in range(len(lines))
+        for j in range(i + 1, len(lines))
+        if apart(lines[i][0], lines[j][0]) < np.deg2rad(12)
+    ]
+    quadrilaterals = []
+    for n, (a, b, angle) in enumerate(pairs):
+        for c, d, other in pairs[n + 1 :]:
+            if apart(angle, other) < np.deg2rad(70) or len({a, b, c, d}) < 4:
+                continue
+            corners = np.array([crossing(lines[p], lines[q]) for p, q in ((a, c), (c, b), (b, d), (d, a))], np.float32)
+            if corners.min() < -2 or corners[:, 0].max() > w + 1 or corners[:, 1].max() > h + 1:
+                continue
+            hull = cv2.convexHull(np.clip(corners, 0, (w - 1, h - 1)).astype(np.float32))
+            if len(hull) == 4:
+                quadrilaterals.append(hull.reshape(4, 2))
+    return quadrilaterals
+
+
+def crossing(line: tuple[float, float, float], other: tuple[float, float, float]) -> tuple[float, float]:
+    """Where two lines (angle, offset, length) cross; they are at least 70 degrees apart."""
+    normals = np.array([[-np.sin(line[0]), np.cos(line[0])], [-np.sin(other[0]), np.cos(other[0])]])
+    x, y = np.linalg.solve(normals, (line[1], other[1]))
+    return float(x), float(y)
 
 
 def four_corners(outline: np.ndarray) -> np.ndarray | None:

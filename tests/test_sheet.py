@@ -11,14 +11,18 @@ from mnist_demo.synthetic import digit_mask, held_up, number_mask, render_crop, 
 from mnist_demo.verdict import Reason
 
 
-def room_with_a_sheet(digit: np.ndarray, angle: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """A 640x480 gray webcam frame: a dark, busy room and a sheet (its corners returned) with ``digit`` on it."""
+def room_with_a_sheet(digit: np.ndarray, angle: float, seed: int, lamp: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A 640x480 gray webcam frame: a dark, busy room and a sheet (its corners returned) with ``digit`` on it;
+    where asked, a lamp as light as the paper behind the sheet's top right corner."""
     rng = np.random.default_rng(seed)
     frame = np.full((480, 640), 70, np.float32) + 40 * np.linspace(0, 1, 640)[None, :]
     for _ in range(12):
         x, y = int(rng.uniform(0, 640)), int(rng.uniform(0, 480))
         cv2.circle(frame, (x, y), int(rng.uniform(10, 50)), float(rng.uniform(0, 150)), -1)
     corners = cv2.boxPoints(((330, 250), (220, 290), angle)).astype(np.float32)
+    if lamp:
+        top_right = corners[np.argmin(corners[:, 1] - corners[:, 0])]
+        cv2.circle(frame, (int(top_right[0]) + 30, int(top_right[1]) - 20), 60, 228.0, -1)
     cv2.fillConvexPoly(frame, np.round(corners).astype(np.int32), 225.0)
     ink = np.zeros_like(frame)
     if digit.any():
@@ -36,6 +40,17 @@ def test_find_sheet_finds_a_sheet_held_up_in_a_busy_room(first_of_each_class, an
         found = sheet.find_sheet(frame)
         assert found is not None and not found.blank, f"a {label} at {angle} degrees"
         # Every true corner has a found one near it (within 3% of the frame's width).
+        distances = np.linalg.norm(truth[:, None, :] - found.corners[None, :, :], axis=2).min(axis=1)
+        assert distances.max() < 0.03 * 640, f"a {label} at {angle} degrees: {distances.round(1)}"
+
+
+@pytest.mark.parametrize("angle", [8, -12])
+def test_find_sheet_finds_a_sheet_merged_with_a_lamp_as_light_behind_it(first_of_each_class, angle):
+    """The bright side's outline takes the lamp in, and is no quadrilateral: the sheet's straight edges still are."""
+    for label, digit in first_of_each_class.items():
+        frame, truth = room_with_a_sheet(digit, angle, label, lamp=True)
+        found = sheet.find_sheet(frame)
+        assert found is not None and not found.blank, f"a {label} at {angle} degrees"
         distances = np.linalg.norm(truth[:, None, :] - found.corners[None, :, :], axis=2).min(axis=1)
         assert distances.max() < 0.03 * 640, f"a {label} at {angle} degrees: {distances.round(1)}"
 
