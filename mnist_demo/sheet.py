@@ -146,10 +146,11 @@ def straight_edges(small: np.ndarray, most: int = 14) -> list[tuple[float, float
     return lines + [(0.0, 0.0, 0.0), (0.0, float(h - 1), 0.0), (np.pi / 2, 0.0, 0.0), (np.pi / 2, -float(w - 1), 0.0)]
 
 
-def edge_quadrilaterals(small: np.ndarray) -> list[np.ndarray]:
+def edge_quadrilaterals(small: np.ndarray, most: int = 60) -> list[np.ndarray]:
     """The quadrilaterals whose sides lie along two pairs of nearly parallel straight edges (or the picture's
     sides), the pairs at least 70 degrees apart, their corners within the picture: a sheet's outline where
-    its bright side merges with other things."""
+    its bright side merges with other things. At most ``most``, the longest edges' first: a grid of lines
+    (graph paper, tiles) makes hundreds."""
     h, w = small.shape
     lines = straight_edges(small)
 
@@ -173,6 +174,8 @@ def edge_quadrilaterals(small: np.ndarray) -> list[np.ndarray]:
             hull = cv2.convexHull(np.clip(corners, 0, (w - 1, h - 1)).astype(np.float32))
             if len(hull) == 4:
                 quadrilaterals.append(hull.reshape(4, 2))
+                if len(quadrilaterals) == most:
+                    return quadrilaterals
     return quadrilaterals
 
 
