@@ -146,11 +146,11 @@ def straight_edges(small: np.ndarray, most: int = 14) -> list[tuple[float, float
     return lines + [(0.0, 0.0, 0.0), (0.0, float(h - 1), 0.0), (np.pi / 2, 0.0, 0.0), (np.pi / 2, -float(w - 1), 0.0)]
 
 
-def edge_quadrilaterals(small: np.ndarray, most: int = 60) -> list[np.ndarray]:
+def edge_quadrilaterals(small: np.ndarray, most: int = 300) -> list[np.ndarray]:
     """The quadrilaterals whose sides lie along two pairs of nearly parallel straight edges (or the picture's
     sides), the pairs at least 70 degrees apart, their corners within the picture: a sheet's outline where
-    its bright side merges with other things. At most ``most``, the longest edges' first: a grid of lines
-    (graph paper, tiles) makes hundreds."""
+    its bright side merges with other things. At most ``most``, the best supported (the longest edges)
+    first: a webcam frame makes a few dozen (99% under 300), a chessboard over 500."""
     h, w = small.shape
     lines = straight_edges(small)
 
@@ -166,17 +166,18 @@ def edge_quadrilaterals(small: np.ndarray, most: int = 60) -> list[np.ndarray]:
     quadrilaterals = []
     for n, (a, b, angle) in enumerate(pairs):
         for c, d, other in pairs[n + 1 :]:
-            if apart(angle, other) < np.deg2rad(70) or len({a, b, c, d}) < 4:
+            sides = (a, b, c, d)
+            # A quadrilateral along two of the frame's sides is none a sheet makes (held up, it runs off one).
+            if apart(angle, other) < np.deg2rad(70) or len(set(sides)) < 4 or sum(lines[i][2] == 0 for i in sides) > 1:
                 continue
             corners = np.array([crossing(lines[p], lines[q]) for p, q in ((a, c), (c, b), (b, d), (d, a))], np.float32)
             if corners.min() < -2 or corners[:, 0].max() > w + 1 or corners[:, 1].max() > h + 1:
                 continue
             hull = cv2.convexHull(np.clip(corners, 0, (w - 1, h - 1)).astype(np.float32))
             if len(hull) == 4:
-                quadrilaterals.append(hull.reshape(4, 2))
-                if len(quadrilaterals) == most:
-                    return quadrilaterals
-    return quadrilaterals
+                quadrilaterals.append((sum(lines[i][2] for i in sides), hull.reshape(4, 2)))
+    # The best-supported first: a sheet's sides are long, straight edges.
+    return [corners for _, corners in sorted(quadrilaterals, key=lambda q: -q[0])[:most]]
 
 
 def crossing(line: tuple[float, float, float], other: tuple[float, float, float]) -> tuple[float, float]:
