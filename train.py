@@ -394,7 +394,7 @@ def main() -> None:
     best_epoch = int(np.argmax(history.history["val_accuracy"])) + 1
 
     # Calibration: one temperature for the logits, fitted on the validation split.
-    val_probabilities = model.predict(to_model_input(x_all[val_idx]), batch_size=1000, verbose=0)
+    val_probabilities = model.predict(x_val, batch_size=1000, verbose=0)
     temperature = fit_temperature(val_probabilities, y_all[val_idx])
     calibrated = build_model(dropout=args.dropout, bn_momentum=args.bn_momentum, temperature=temperature)
     calibrated.set_weights(model.get_weights())

@@ -57,6 +57,7 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
     factor = min(factor, 1.0)
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    edges = edge_map(blurred)
     sheets, blanks = [], []  # (area, share of paper, corners)
     seen = set()  # the outlines at several levels are often the same quadrilateral: judged once
 
@@ -73,9 +74,9 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
             if kind is not None:
                 (blanks if kind == BLANK else sheets).append((area, paper_share(blurred, corners), corners))
 
-    judge(four_corners(outline) for outline in candidate_outlines(blurred))
+    judge(four_corners(outline) for outline in candidate_outlines(blurred, edges))
     if not sheets:
-        judge(edge_quadrilaterals(blurred))
+        judge(edge_quadrilaterals(edges))
     blank = not sheets
     sheets = sheets or blanks
     if not sheets:
@@ -97,9 +98,15 @@ def paper_share(blurred: np.ndarray, corners: np.ndarray) -> float:
     return float(np.mean(levels >= np.percentile(levels, 80) - SHEET_CONTRAST))
 
 
-def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
+def edge_map(small: np.ndarray) -> np.ndarray:
+    """The edges a step of SHEET_CONTRAST makes (a 3x3 Sobel gives four times the step): a sheet before a wall
+    as light, or merged with it."""
+    return cv2.Canny(small, 2 * SHEET_CONTRAST, 4 * SHEET_CONTRAST)
+
+
+def candidate_outlines(small: np.ndarray, edges: np.ndarray) -> list[np.ndarray]:
     """Every outline that might be a sheet's (at least MIN_SHEET of the picture): of the bright side at several
-    levels and bands of levels, opened at several reaches, and of the edges."""
+    levels and bands of levels, opened at several reaches, and of the closed ``edges`` (``edge_map``)."""
     otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     brightest = float(np.percentile(small, 99))
     kernel = np.ones((3, 3), np.uint8)
@@ -116,17 +123,16 @@ def candidate_outlines(small: np.ndarray) -> list[np.ndarray]:
         for reach in (1, 3, 6):
             opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
             outlines += cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-    # Edges a step of SHEET_CONTRAST makes (a 3x3 Sobel gives four times the step): a sheet before a wall as light.
-    edges = cv2.dilate(cv2.Canny(small, 2 * SHEET_CONTRAST, 4 * SHEET_CONTRAST), kernel)
-    outlines += cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
+    # The edges' closed outlines, thickened by a pixel to close their gaps: a sheet before a wall as light.
+    outlines += cv2.findContours(cv2.dilate(edges, kernel), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
     return [o for o in outlines if cv2.contourArea(o) >= MIN_SHEET * small.size]
 
 
-def straight_edges(small: np.ndarray, most: int = 14) -> list[tuple[float, float, float]]:
-    """The longest straight edges in ``small`` as lines (angle in [0, pi), offset along the normal, length
-    in pixels), segments along one line joined; then the picture's four sides, for a sheet running off it."""
-    h, w = small.shape
-    edges = cv2.Canny(small, 2 * SHEET_CONTRAST, 4 * SHEET_CONTRAST)
+def straight_edges(edges: np.ndarray, most: int = 14) -> list[tuple[float, float, float]]:
+    """The longest straight lines of ``edges`` (``edge_map``) as (angle in [0, pi), offset along the normal,
+    length in pixels), segments along one line joined; then the picture's four sides (length 0), for a
+    sheet running off it."""
+    h, w = edges.shape
     segments = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=15, minLineLength=int(0.1 * max(h, w)), maxLineGap=3)
     lines: list[tuple[float, float, float]] = []
     for x1, y1, x2, y2 in segments[:, 0] if segments is not None else []:
@@ -146,13 +152,13 @@ def straight_edges(small: np.ndarray, most: int = 14) -> list[tuple[float, float
     return lines + [(0.0, 0.0, 0.0), (0.0, float(h - 1), 0.0), (np.pi / 2, 0.0, 0.0), (np.pi / 2, -float(w - 1), 0.0)]
 
 
-def edge_quadrilaterals(small: np.ndarray, most: int = 300) -> list[np.ndarray]:
+def edge_quadrilaterals(edges: np.ndarray, most: int = 300) -> list[np.ndarray]:
     """The quadrilaterals whose sides lie along two pairs of nearly parallel straight edges (or the picture's
     sides), the pairs at least 70 degrees apart, their corners within the picture: a sheet's outline where
     its bright side merges with other things. At most ``most``, the best supported (the longest edges)
     first: a webcam frame makes a few dozen (99% under 300), a chessboard over 500."""
-    h, w = small.shape
-    lines = straight_edges(small)
+    h, w = edges.shape
+    lines = straight_edges(edges)
 
     def apart(a: float, b: float) -> float:
         return min(abs(a - b), np.pi - abs(a - b))
@@ -209,7 +215,8 @@ def paper_kind(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> s
     it, else None. A sheet is sharp-edged, plain inside, brighter than a ring round it and than most of
     the rest (``blurred``, ``small`` smoothed, for the levels; ``small`` for the writing)."""
     h, w = small.shape
-    if sides_at_frame(corners, (h, w)) > 1 or not sharp_edged(small, corners):
+    at_frame = sides_at_frame(corners, (h, w))
+    if at_frame > 1 or not sharp_edged(small, corners):
         return None
     inside = np.zeros(small.shape, np.uint8)
     cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
@@ -229,7 +236,7 @@ def paper_kind(small: np.ndarray, blurred: np.ndarray, corners: np.ndarray) -> s
     # Blank: nothing on it, not even faintly; and off the frame all round, unlike the paper between a digit's
     # strokes and the frame of a tight crop.
     if np.mean(small[core > 0] < level - SHEET_CONTRAST) < BLANK_INK:
-        return BLANK if sides_at_frame(corners, (h, w)) == 0 else None
+        return BLANK if at_frame == 0 else None
     # The loop of a bold 0 is bright, plain and ringed by ink too; but it holds no writing, and the page
     # round the digit is as bright.
     writing = small < level - 2 * SHEET_CONTRAST

@@ -154,7 +154,7 @@ def test_a_grid_of_edges_is_no_sheet_and_costs_a_bounded_search():
     """A chessboard's edges make hundreds of quadrilaterals; the best supported 300 are judged, none a sheet."""
     rows, columns = np.mgrid[0:480, 0:640]
     board = np.where((rows // 80 + columns // 80) % 2, 200, 60).astype(np.uint8)
-    small = cv2.GaussianBlur(cv2.resize(board, (160, 120), interpolation=cv2.INTER_AREA), (5, 5), 0)
-    assert len(sheet.edge_quadrilaterals(small, most=10_000)) > 500
-    assert len(sheet.edge_quadrilaterals(small)) == 300
+    edges = sheet.edge_map(cv2.GaussianBlur(cv2.resize(board, (160, 120), interpolation=cv2.INTER_AREA), (5, 5), 0))
+    assert len(sheet.edge_quadrilaterals(edges, most=10_000)) > 500
+    assert len(sheet.edge_quadrilaterals(edges)) == 300
     assert sheet.find_sheet(board) is None
