@@ -70,8 +70,9 @@ def resized_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, 
     """The digits at other sizes, as people upload them: scans blown up (pixels repeated, or smoothly), stylus
     digits shrunk (as they are, and cropped to the ink and stretched to fill a square, as some scanners normalize
     digits), a tight crop at 128 px (its fine pen's long bars look like rulings), a fine pen on a bilevel
-    scan (no gray levels, the digit 50 px in a 128x128 page, strokes 2-5 px: a median filter breaks them), and
-    a form's field (the digit in a printed box)."""
+    scan (no gray levels, the digit 50 px in a 128x128 page, strokes 2-5 px: a median filter breaks them),
+    a form's field (the digit in a printed box), and two formats of old digit sets: the digit stretched to fill
+    16x16 and made bilevel, and its 32x32 bitmap counted in 4x4 blocks (8x8 pixels, 17 gray levels)."""
     (usps_images, usps_labels), (unipen_images, unipen_labels) = usps, unipen
     tiny = resized(unipen_images, 1 / 8, cv2.INTER_AREA)  # 14x14, the digit's longer side 10 px
     stretched = np.stack([cv2.resize(ink_box(image), (10, 10), interpolation=cv2.INTER_AREA) for image in unipen_images])
@@ -84,7 +85,34 @@ def resized_sets(usps: tuple[np.ndarray, np.ndarray], unipen: tuple[np.ndarray, 
         ("UNIPEN held-out, enlarged to 128x128", resized(unipen_images, 128 / 112, cv2.INTER_LINEAR), unipen_labels),
         ("UNIPEN held-out, fine pen, bilevel 128x128", np.stack([bilevel_scan(image) for image in unipen_images]), unipen_labels),
         ("UNIPEN held-out, in a form's printed box", np.stack([in_printed_box(image) for image in unipen_images]), unipen_labels),
+        (
+            "UNIPEN held-out, stretched to fill 16x16, bilevel",
+            np.stack([stretched_bilevel(image) for image in unipen_images]),
+            unipen_labels,
+        ),
+        (
+            "UNIPEN held-out, 8x8 in 17 levels (4x4 blocks of a 32x32 bitmap)",
+            np.stack([block_counts(image) for image in unipen_images]),
+            unipen_labels,
+        ),
     ]
+
+
+def stretched_bilevel(image: np.ndarray, side: int = 16) -> np.ndarray:
+    """The digit's ink stretched to fill a ``side`` square, then black or white only."""
+    return np.where(cv2.resize(ink_box(image), (side, side), interpolation=cv2.INTER_AREA) < 128, 0, 255).astype(np.uint8)
+
+
+def block_counts(image: np.ndarray) -> np.ndarray:
+    """The digit's ink as a 32x32 bitmap (aspect kept, centred), its 4x4 blocks counted: 8x8, dark on light, 17 levels."""
+    ink = 255 - ink_box(image)
+    scale = 32 / max(ink.shape)
+    size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
+    bitmap = np.zeros((32, 32), np.uint8)
+    top, left = (32 - size[1]) // 2, (32 - size[0]) // 2
+    bitmap[top : top + size[1], left : left + size[0]] = cv2.resize(ink, size, interpolation=cv2.INTER_AREA) >= 128
+    counts = bitmap.reshape(8, 4, 8, 4).sum(axis=(1, 3))  # 0-16 pixels of ink per block
+    return (255 - counts * 255 // 16).astype(np.uint8)
 
 
 def in_printed_box(image: np.ndarray, side: int = 240, margin: int = 20, digit: int = 140) -> np.ndarray:
