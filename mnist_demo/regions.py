@@ -20,8 +20,9 @@ from .verdict import Reason
 MAX_OUTLINES = 12  # outer edges and holes of one digit (an 8 has three); noise has hundreds
 MIN_AREA_FRACTION = 2e-4  # smaller components (of the image area) are specks
 # An enlarged small image is a crop of one digit: it crosses the crop's frame a few times at most
-# (a 4 or a 7 cut tight, four or five) and is a few pieces even when broken or dusty (specks under a
-# quarter of the smallest shape are not counted). Noise and textures are everywhere at once.
+# (a 4 or a 7 cut tight, four or five), and beside the pieces gathered into the digit (a thin pen on a
+# bilevel scan breaks into a dozen) it holds a few more at most, even when dusty (specks under a quarter
+# of the smallest shape are not counted). Noise and textures are everywhere at once.
 MAX_EDGE_CROSSINGS = 6
 MAX_PIECES = 6
 BORDER_INK = 0.25  # a shape touching a photo's edge where this much of the frame is ink is the table, not a digit
@@ -160,7 +161,7 @@ def pick_digit(
         reasons.append(Reason.BUSY)
     elif (areas[significant & framed] >= 0.3 * areas[keep].sum()).any():
         reasons.append(Reason.SEVERAL_SHAPES)
-    if crop and (edge_crossings(mask) > MAX_EDGE_CROSSINGS or np.count_nonzero(areas >= smallest / 4) > MAX_PIECES):
+    if crop and (edge_crossings(mask) > MAX_EDGE_CROSSINGS or np.count_nonzero((areas >= smallest / 4) & ~keep) > MAX_PIECES):
         reasons.append(Reason.BUSY)
     return region, tuple(dict.fromkeys(reasons))
 

@@ -1120,6 +1120,18 @@ def test_a_bold_digit_cropped_tight_is_not_busy():
     assert Reason.BUSY not in P.preprocess(cv2.resize(seven, (24, 24), interpolation=cv2.INTER_AREA), "upload").reasons
 
 
+def test_a_digit_of_broken_strokes_filling_a_small_picture_is_not_busy():
+    """A format of old digit sets: the digit stretched to fill 16x16 and made bilevel, its thin pen broken into
+    dashes. The dashes are gathered into the digit: they are its own pieces, not shapes beside it."""
+    eight = np.full((112, 112), 255, np.uint8)
+    for centre, axes in (((56, 28), (40, 26)), ((56, 82), (54, 28))):
+        for start in range(0, 360, 45):
+            cv2.ellipse(eight, centre, axes, 0, start, start + 25, 0, 6)
+    image = np.where(cv2.resize(eight, (16, 16), interpolation=cv2.INTER_AREA) < 128, 0, 255).astype(np.uint8)
+    assert cv2.connectedComponents((image < 128).astype(np.uint8))[0] - 1 > R.MAX_PIECES
+    assert Reason.BUSY not in P.preprocess(image, "upload").reasons
+
+
 def test_render_crop_makes_tight_crops_of_either_polarity(first_of_each_class):
     """The robustness benchmark's crops: the digit fills the picture but for 0-12% margins; some light on dark."""
     crops = [render_crop(first_of_each_class[i % 10], np.random.default_rng(i)) for i in range(40)]
