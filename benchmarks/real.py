@@ -105,42 +105,40 @@ def stretched_bilevel(image: np.ndarray, side: int = 16) -> np.ndarray:
 
 def block_counts(image: np.ndarray) -> np.ndarray:
     """The digit's ink as a 32x32 bitmap (aspect kept, centred), its 4x4 blocks counted: 8x8, dark on light, 17 levels."""
-    ink = 255 - ink_box(image)
-    scale = 32 / max(ink.shape)
-    size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
+    ink = scaled(255 - ink_box(image), 32) >= 128
     bitmap = np.zeros((32, 32), np.uint8)
-    top, left = (32 - size[1]) // 2, (32 - size[0]) // 2
-    bitmap[top : top + size[1], left : left + size[0]] = cv2.resize(ink, size, interpolation=cv2.INTER_AREA) >= 128
+    top, left = (32 - ink.shape[0]) // 2, (32 - ink.shape[1]) // 2
+    bitmap[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
     counts = bitmap.reshape(8, 4, 8, 4).sum(axis=(1, 3))  # 0-16 pixels of ink per block
     return (255 - counts * 255 // 16).astype(np.uint8)
 
 
 def in_printed_box(image: np.ndarray, side: int = 240, margin: int = 20, digit: int = 140) -> np.ndarray:
     """The digit ``digit`` px tall (longer side) in the middle of a form's field: a box printed 3 px wide."""
-    ink = ink_box(image)
-    scale = digit / max(ink.shape)
-    small = cv2.resize(
-        ink, (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))), interpolation=cv2.INTER_AREA
-    )
     field = np.full((side, side), 245, np.uint8)
     cv2.rectangle(field, (margin, margin), (side - 1 - margin, side - 1 - margin), 70, 3)
-    top, left = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
-    inside = field[top : top + small.shape[0], left : left + small.shape[1]]
-    field[top : top + small.shape[0], left : left + small.shape[1]] = np.minimum(inside, small)
-    return field
+    return centred_on(field, scaled(ink_box(image), digit))
 
 
 def bilevel_scan(image: np.ndarray, side: int = 128, digit: int = 50) -> np.ndarray:
     """The digit's ink shrunk to ``digit`` px (longer side) in the middle of a white ``side`` page, black or white only."""
-    ink = ink_box(image)
-    scale = digit / max(ink.shape)
-    small = cv2.resize(
-        ink, (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))), interpolation=cv2.INTER_AREA
-    )
-    page = np.full((side, side), 255, np.uint8)
-    top, left = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
-    page[top : top + small.shape[0], left : left + small.shape[1]] = small
+    page = centred_on(np.full((side, side), 255, np.uint8), scaled(ink_box(image), digit))
     return np.where(page < 128, 0, 255).astype(np.uint8)
+
+
+def scaled(crop: np.ndarray, longest: int) -> np.ndarray:
+    """A crop scaled (area-averaged), aspect kept, so that its longer side is ``longest`` px."""
+    scale = longest / max(crop.shape)
+    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+    return cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+
+
+def centred_on(page: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """``page`` with the dark-on-light ``ink`` laid in its middle (the darker of the two wins)."""
+    top, left = (page.shape[0] - ink.shape[0]) // 2, (page.shape[1] - ink.shape[1]) // 2
+    inside = page[top : top + ink.shape[0], left : left + ink.shape[1]]
+    page[top : top + ink.shape[0], left : left + ink.shape[1]] = np.minimum(inside, ink)
+    return page
 
 
 def ink_box(image: np.ndarray) -> np.ndarray:
