@@ -1,7 +1,7 @@
 """The page stage: any picture of writing -> an ink-bright gray image and a binary mask of the ink.
 
     [a small image blown up: back to its real size] -> [a sheet amid other things: the sheet alone, upright] -> alpha
-    -> [background removal] -> gray -> polarity -> CLAHE -> denoise -> flatten background
+    -> [background removal] -> gray -> polarity -> [ink on paper: shading evened] -> CLAHE -> denoise -> flatten background
     -> threshold with hysteresis (ruled lines erased) -> morphology
 
 Each function takes and returns arrays; ``read_page`` runs them with the
@@ -52,6 +52,7 @@ SOLID = 0.9
 INKY = 0.9  # ink at the frame of a crop is this close to the darkest ink (a shadow across a photo: 0.7-0.8)
 CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
 INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
+MAX_SHADE = 3.0  # paper in shade is lifted, and paper in the light dimmed, at most this much (``even_shading``)
 SOFT_EDGE = 0.15  # a shape whose surround, 3-8 px out, keeps this share of its contrast is lighting, not ink
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 BOX_OUTLINE = 0.9  # a printed box's ink covers this share of the outline of its smallest rectangle
@@ -69,6 +70,8 @@ class Settings:
     reject_border: bool = True  # a shape that runs far into the image edge is paper edge or shadow
     reopen_loops: bool = True  # a photo's blur fills the small loops of an 8: each glyph opens them again
     find_sheet: bool = True  # a sheet of paper amid other things (a room, a desk) is read alone
+    # Shade on paper is divided out; a webcam's picture is a room, not paper, unless its sheet was found
+    even_shading: bool = True
     # A blank sheet held up to a webcam: nothing written yet (in an upload, a blank card may lie beside the writing)
     refuse_blank_sheet: bool = False
 
@@ -78,7 +81,7 @@ SETTINGS = {
     "sketch": Settings(
         clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False, find_sheet=False
     ),
-    "webcam": Settings(refuse_blank_sheet=True),
+    "webcam": Settings(refuse_blank_sheet=True, even_shading=False),
     "upload": Settings(),
     "mnist": Settings(
         clahe=False, denoise=False, flatten=False, remove_lines=False, reject_border=False, reopen_loops=False, find_sheet=False
@@ -479,8 +482,8 @@ def broad_strokes(gray: np.ndarray) -> bool:
     return thickest > 0.5 * flattening_kernel(small)
 
 
-def flatten_background(gray: np.ndarray) -> np.ndarray:
-    """Subtract the background (a morphological opening larger than any stroke): a white top-hat.
+def background_of(gray: np.ndarray) -> np.ndarray:
+    """The background of an ink-bright gray picture, at every pixel: a morphological opening larger than any stroke.
 
     Shadows, lighting gradients and the dark table around a sheet of paper are
     broad; strokes are narrow. What the opening cannot remove is background.
@@ -488,8 +491,27 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     small = downscaled(gray)
     k = flattening_kernel(small)
     background = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.subtract(gray, background)
+    return cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Subtract the background (``background_of``): a white top-hat."""
+    return cv2.subtract(gray, background_of(gray))
+
+
+def even_shading(gray: np.ndarray) -> np.ndarray:
+    """Divide the lighting out of a picture of dark ink on paper, made ink-bright: a flat-field correction.
+
+    Light multiplies: where a hand's shadow halves the light, it halves the ink's contrast with its
+    paper too, and subtracting the background leaves it halved. One ink level for the whole page
+    then keeps the ink in the light and loses the ink in the shade (a 7's foot, a number's last digit).
+    Every pixel's darkness is scaled by how lit its paper is, to the picture's median paper, so ink
+    in shade and in light stand out alike. The scale is bounded (MAX_SHADE either way): what is far
+    darker than the paper is the table, not shade.
+    """
+    paper = 255.0 - background_of(gray).astype(np.float32)  # the paper's brightness, ink dark
+    gain = np.clip(float(np.median(paper)) / np.maximum(paper, 1.0), 1.0 / MAX_SHADE, MAX_SHADE)
+    return np.clip(255.0 - (255.0 - gray.astype(np.float32)) * gain, 0, 255).astype(np.uint8)
 
 
 def frame_ink_is_digit(gray: np.ndarray) -> bool:
@@ -899,6 +921,9 @@ def read_page(
         and not low_resolution
         and (not broad_strokes(gray) or (uneven_lighting(gray) and not (plain_ground and frame_ink_is_digit(gray))))
     )
+    if flatten and light and (settings.even_shading or sheet is not None):
+        gray = even_shading(gray)
+        steps.add("shading evened", gray)
     if settings.clahe:
         # A small image has no room for uneven lighting, and its tiles would be a few of its pixels (one, in
         # an 8x8 scan), each equalizing a stroke against itself into a blob: it is equalized as a whole.

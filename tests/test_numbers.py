@@ -23,7 +23,7 @@ from mnist_demo.numbers import (
 from mnist_demo.page import WORK_SIDE, read_page
 from mnist_demo.regions import Region
 from mnist_demo.steps import Steps
-from mnist_demo.synthetic import number_mask, photograph, place, render_number_photo, render_number_sketch
+from mnist_demo.synthetic import digit_mask, number_mask, photograph, place, render_number_photo, render_number_sketch
 
 SAMPLES = load_samples()
 
@@ -166,6 +166,28 @@ def test_a_sloping_line_of_digits_of_different_heights_is_read(recognizer):
 def test_a_photographed_number_is_read(recognizer):
     image, _ = number_image(recognizer, "4096", [0.4, 0.3, 0.45], seed=3, photo=True)
     assert recognizer.read_number(image, source="upload").text == "4096"
+
+
+def in_part_shade(left: np.ndarray, right: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Two digits on paper: the left one in a fine, light pen in a hand's shadow, the right one darker, in the light."""
+    field = np.zeros((480, 640), np.float32)
+    fine = cv2.erode(digit_mask(left, 150, rng), np.ones((5, 5), np.uint8))
+    field[160 : 160 + fine.shape[0], 150 : 150 + fine.shape[1]] = 0.55 * fine
+    bold = digit_mask(right, 150, rng)
+    field[160 : 160 + bold.shape[0], 380 : 380 + bold.shape[1]] = 0.8 * bold
+    columns = np.arange(640, dtype=np.float32)[None, :]
+    light = 1.0 - rng.uniform(0.5, 0.7) / (1.0 + np.exp((columns - 330) / rng.uniform(5, 40)))  # the shadow's soft edge
+    paper = cv2.GaussianBlur(225.0 * (1 - field) * light, (0, 0), 1.5)
+    return np.clip(paper + rng.normal(0, 3, paper.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_digit_in_a_shadow_beside_one_in_the_light_is_read(recognizer):
+    # Light multiplies: in the shade a light pen keeps a third of its contrast, below the ink level its
+    # neighbour in the light sets; the page evens the shading out first (``page.even_shading``).
+    for seed, text in enumerate(["12", "35", "80", "73", "96", "41"]):
+        rng = np.random.default_rng(seed)
+        image = in_part_shade(ordinary(recognizer, int(text[0])), ordinary(recognizer, int(text[1])), rng)
+        assert recognizer.read_number(image, source="upload").text == text, seed
 
 
 def test_a_partition_takes_the_surest_pieces_and_keeps_a_sure_whole():

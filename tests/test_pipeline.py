@@ -512,6 +512,22 @@ def test_flatten_background_removes_a_lighting_gradient_but_keeps_the_ink(digit_
     assert np.median(flat[ink]) >= 80  # the ink keeps (most of) its 100 levels
 
 
+def test_even_shading_gives_ink_in_a_shadow_the_contrast_of_ink_in_the_light():
+    paper = np.full((480, 640), 220.0, np.float32)
+    paper[:, 100:110] *= 0.4  # one stroke in the light ...
+    paper[:, 500:510] *= 0.4  # ... and one in the shade
+    paper[:, 320:] *= 0.35  # a hand's shadow over the right half
+    before = (255 - paper).astype(np.uint8)  # ink-bright
+    after = page.even_shading(before)
+
+    def contrast(gray: np.ndarray, stroke: int, paper_beside: int) -> float:
+        return float(gray[:, stroke].mean()) - float(gray[:, paper_beside].mean())
+
+    assert contrast(before, 505, 560) < 0.5 * contrast(before, 105, 60)
+    assert contrast(after, 505, 560) == pytest.approx(contrast(after, 105, 60), rel=0.1)
+    assert abs(float(after[:, 560].mean()) - float(after[:, 60].mean())) < 10  # the paper is even
+
+
 def test_threshold_keeps_a_blank_noisy_image_empty():
     rng = np.random.default_rng(2)
     noise = np.clip(rng.normal(8, 4, (480, 640)), 0, 20).astype(np.uint8)  # what flattening leaves of a blank page
