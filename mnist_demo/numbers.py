@@ -41,7 +41,8 @@ DIGIT_TALL = 0.7  # a digit at least this share of the digits' height lies half 
 STROKE = 3.0  # a shape this many times longer than thick is one straight stroke: a 1, never two digits
 FRAGMENT_HEIGHT = 0.4  # shapes shorter than this share of a digit's height are pieces of a neighbour
 SPLIT_ASPECT = 0.8  # a piece wider than this times a digit's height pays for its width (WIDE_COST) ...
-CERTAINLY_SEVERAL = 2.3  # ... and one wider than this is surely several digits (a 2 may be written twice as wide as tall)
+CERTAINLY_SEVERAL = 2.3  # ... and one wider than this is surely several digits (a 2 may be written twice as wide as tall) ...
+WIDEST_WHOLE = 3.0  # ... unless it is a whole shape the model reads as one digit: a writer's flat 2 or 7 is wider still
 NARROWEST_PAIR = 0.45  # shapes narrower than this times a digit's height are one digit (a 1 touching a 7 is wider)
 SURE_WHOLE = 0.9  # a shape read this surely as one digit is cut only for a 1 beside it (see ``one_beside``)
 SEVERAL = 1.2  # a shape narrower than this times a digit's height is cut in two at most
@@ -308,7 +309,8 @@ def pieces_of(region: Region, page: Page, height: float) -> Pieces:
             if not several and i > 0 and j < pieces.last:
                 continue
             part = piece(region, cuts[i], cuts[j], page.mask.shape)
-            if part is not None and plausible(part, height):
+            whole = (i, j) == (0, pieces.last) and region.box[2] <= WIDEST_WHOLE * max(region.box[3], height)
+            if part is not None and (whole or plausible(part, height)):
                 pieces.parts[i, j] = part
     return pieces
 
