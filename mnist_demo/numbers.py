@@ -298,18 +298,21 @@ def plausible(part: Region, height: float) -> bool:
 def pieces_of(region: Region, page: Page, height: float) -> Pieces:
     """Every plausible piece between two of the region's candidate cuts, keyed by (left cut, right cut).
 
-    Cut 0 is the region's left edge and the last its right edge, so (0, last) is the whole region.
+    Cut 0 is the region's left edge and the last its right edge, so (0, last) is the whole region,
+    which stays a candidate up to WIDEST_WHOLE digit heights wide, wider than any piece cut from it.
     A shape narrower than SEVERAL digit heights is only cut in two, which keeps the model's batch small.
     """
     cuts: list[Cut | None] = [None, *candidate_cuts(region, height), None]
     pieces = Pieces(len(cuts) - 1, {})
-    several = region.box[2] > SEVERAL * max(region.box[3], height)  # room for three digits or more: pieces between two cuts too
+    tall = max(region.box[3], height)
+    several = region.box[2] > SEVERAL * tall  # room for three digits or more: pieces between two cuts too
+    whole_may_be_one = region.box[2] <= WIDEST_WHOLE * tall
     for i in range(len(cuts) - 1):
         for j in range(i + 1, len(cuts)):
             if not several and i > 0 and j < pieces.last:
                 continue
             part = piece(region, cuts[i], cuts[j], page.mask.shape)
-            whole = (i, j) == (0, pieces.last) and region.box[2] <= WIDEST_WHOLE * max(region.box[3], height)
+            whole = (i, j) == (0, pieces.last) and whole_may_be_one
             if part is not None and (whole or plausible(part, height)):
                 pieces.parts[i, j] = part
     return pieces
