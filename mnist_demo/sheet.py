@@ -34,6 +34,7 @@ WRITING = 0.002  # at least this share of the sheet is darker than its paper by 
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
 EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
 EDGE_WIDTH = 6  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
+CLOSE_INK = 9  # a stroke narrower than this (pixels, at FIND_SIDE) is closed over when the sheet is sought
 MARGIN = 0.03  # of the sheet's size, left out along its edges (its rim, the room's slivers at its corners)
 WRITTEN, BLANK = "written", "blank"  # the two kinds of sheet
 
@@ -123,6 +124,9 @@ def candidate_outlines(small: np.ndarray, edges: np.ndarray) -> list[np.ndarray]
         for reach in (1, 3, 6):
             opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
             outlines += cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        # Closed, the strokes of a bold digit that runs to the thumbs holding the sheet no longer cut it in two.
+        closed = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (CLOSE_INK,) * 2))
+        outlines += cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
     # The edges' closed outlines, thickened by a pixel to close their gaps: a sheet before a wall as light.
     outlines += cv2.findContours(cv2.dilate(edges, kernel), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
     return [o for o in outlines if cv2.contourArea(o) >= MIN_SHEET * small.size]
