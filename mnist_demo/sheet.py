@@ -33,7 +33,8 @@ BLANK_INK = 0.0005  # a sheet with less than this share even faintly darker than
 WRITING = 0.002  # at least this share of the sheet is darker than its paper by twice SHEET_CONTRAST (rulings are not)
 LIKE_PAPER = 0.3  # at most this share of the rest of the picture is as bright as the paper
 EDGE_REACH = 12  # pixels either side of the sheet's outline in which its edge is measured
-EDGE_WIDTH = 6  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more)
+EDGE_WIDTH = 6  # a sheet's edge rises from the ground to the paper within this many pixels (a shadow's takes more) ...
+EDGE_SEEN = 1 / 3  # ... along at least this share of each side (elsewhere a head or a lamp behind it may be as light)
 CLOSE_INK = 9  # a stroke narrower than this (pixels, at FIND_SIDE) is closed over when the sheet is sought
 MARGIN = 0.03  # of the sheet's size, left out along its edges (its rim, the room's slivers at its corners)
 WRITTEN, BLANK = "written", "blank"  # the two kinds of sheet
@@ -261,8 +262,9 @@ def sides_at_frame(corners: np.ndarray, shape: tuple[int, int], within: float = 
 
 
 def sharp_edged(small: np.ndarray, corners: np.ndarray) -> bool:
-    """Whether every side of the quadrilateral off the frame is a sharp edge, as a sheet's is: along most of it
-    the paper stands out from the ground, rising from it within EDGE_WIDTH pixels. A shadow's edge is soft."""
+    """Whether every side of the quadrilateral off the frame is a sharp edge, as a sheet's is: along a third of it at
+    least (EDGE_SEEN) the paper stands out from the ground, and there it rises from it within EDGE_WIDTH pixels. A
+    shadow's edge is soft; a sheet's may be lost along the rest, before the head of whoever holds it, a lamp, a wall."""
     h, w = small.shape
     starts, ends = corners, np.roll(corners, -1, axis=0)
     along = ends - starts
@@ -283,7 +285,7 @@ def sharp_edged(small: np.ndarray, corners: np.ndarray) -> bool:
         if not side_within.any():
             continue  # a side along the frame
         measured = side_widths[side_within & (side_widths > 0)]
-        if 2 * len(measured) < side_within.sum() or np.median(measured) > EDGE_WIDTH:
+        if len(measured) < EDGE_SEEN * side_within.sum() or np.median(measured) > EDGE_WIDTH:
             return False
     return True
 

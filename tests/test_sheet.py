@@ -55,17 +55,38 @@ def test_find_sheet_finds_a_sheet_merged_with_a_lamp_as_light_behind_it(first_of
         assert distances.max() < 0.03 * 640, f"a {label} at {angle} degrees: {distances.round(1)}"
 
 
-def test_find_sheet_finds_nine_in_ten_sheets_held_up_to_a_webcam(mnist_test):
+def test_find_sheet_finds_most_sheets_held_up_to_a_webcam(mnist_test):
     """Held up, a sheet's digit is often written large and low, near the thumbs and the frame it runs off: its strokes
     cut the paper's bright side into pieces, none of them a sheet, and the room was read instead. Closed over, the
-    strokes leave it whole (262 of these 300 frames were found before; the rest are sheets before a wall as light)."""
+    strokes leave it whole (262 of these 300 frames were found before, 273 with that; 278 since a side needs to show
+    against the room along a third of its length only; the rest are sheets before a wall as light)."""
     x, _ = mnist_test
     found = 0
     for i in range(300):
         frame = cv2.cvtColor(render_held_sheet(x[i], np.random.default_rng([7, i])), cv2.COLOR_RGB2GRAY)
         result = sheet.find_sheet(frame)
         found += result is not None and not result.blank
-    assert found >= 270, f"{found} of 300 sheets found"
+    assert found >= 275, f"{found} of 300 sheets found"
+
+
+@pytest.mark.parametrize("label", [0, 3, 8])
+def test_find_sheet_finds_a_sheet_whose_top_edge_is_lost_before_a_head_as_light(first_of_each_class, label):
+    """Held up before the face, a sheet's top side shows against a head nearly as light as its paper along half its
+    length: that side is sharp where it shows, which is enough (it was taken for a shadow's edge, and no sheet)."""
+    rng = np.random.default_rng(label)
+    frame = np.full((480, 640), 90, np.float32) + 40 * np.linspace(0, 1, 640)[None, :]
+    cv2.ellipse(frame, (330, 80), (48, 100), 0, 0, 360, 212.0, -1)  # the head, behind the middle of the top side
+    truth = cv2.boxPoints(((330, 290), (220, 290), 4)).astype(np.float32)
+    cv2.fillConvexPoly(frame, np.round(truth).astype(np.int32), 228.0)
+    mask = digit_mask(first_of_each_class[label], 150, rng)
+    ink = np.zeros_like(frame)
+    h, w = mask.shape
+    ink[290 - h // 2 : 290 - h // 2 + h, 330 - w // 2 : 330 - w // 2 + w] = mask
+    frame = np.clip(cv2.GaussianBlur(frame * (1 - 0.85 * ink), (0, 0), 1.0) + rng.normal(0, 3, frame.shape), 0, 255)
+    found = sheet.find_sheet(frame.astype(np.uint8))
+    assert found is not None and not found.blank
+    distances = np.linalg.norm(truth[:, None, :] - found.corners[None, :, :], axis=2).min(axis=1)
+    assert distances.max() < 0.03 * 640, distances.round(1)
 
 
 def test_find_sheet_leaves_pictures_without_a_sheet_alone(first_of_each_class, mnist_test):
