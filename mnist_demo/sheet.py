@@ -50,7 +50,7 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     is preferred; a blank one is returned only where no sheet holds writing.
 
     Candidates are the outlines of the picture's bright side (split at several levels, and in bands
-    of levels, for a sheet beside bright things; opened, to part what clings to it) and the closed
+    of levels, for a sheet beside bright things; opened, to part what clings to it; closed over the writing) and the closed
     outlines of its edges, each simplified to its convex hull's four corners. Where none of them is a
     sheet with writing (a sheet merges with a light wall or a lamp behind it, and runs off the frame
     into the shirt of whoever holds it), the quadrilaterals its straight edges make.
@@ -125,7 +125,7 @@ def candidate_outlines(small: np.ndarray, edges: np.ndarray) -> list[np.ndarray]
         for reach in (1, 3, 6):
             opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
             outlines += cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-        # Closed, the strokes of a bold digit that runs to the thumbs holding the sheet no longer cut it in two.
+        # Closed, the strokes of a bold digit that runs close to the thumbs or the frame no longer cut the sheet apart.
         closed = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (CLOSE_INK,) * 2))
         outlines += cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
     # The edges' closed outlines, thickened by a pixel to close their gaps: a sheet before a wall as light.
