@@ -50,10 +50,10 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     is preferred; a blank one is returned only where no sheet holds writing.
 
     Candidates are the outlines of the picture's bright side (split at several levels, and in bands
-    of levels, for a sheet beside bright things; opened, to part what clings to it; closed over the writing) and the closed
-    outlines of its edges, each simplified to its convex hull's four corners. Where none of them is a
-    sheet with writing (a sheet merges with a light wall or a lamp behind it, and runs off the frame
-    into the shirt of whoever holds it), the quadrilaterals its straight edges make.
+    of levels, for a sheet beside bright things; opened, to part what clings to it; closed over the
+    writing) and the closed outlines of its edges, each simplified to its convex hull's four corners.
+    Where none of them is a sheet with writing (a sheet merges with a light wall or a lamp behind it,
+    and runs off the frame into the shirt of whoever holds it), the quadrilaterals its straight edges make.
     """
     factor = FIND_SIDE / max(gray.shape)
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
@@ -108,7 +108,7 @@ def edge_map(small: np.ndarray) -> np.ndarray:
 
 def candidate_outlines(small: np.ndarray, edges: np.ndarray) -> list[np.ndarray]:
     """Every outline that might be a sheet's (at least MIN_SHEET of the picture): of the bright side at several
-    levels and bands of levels, opened at several reaches, and of the closed ``edges`` (``edge_map``)."""
+    levels and bands of levels, opened at several reaches and closed over strokes, and of the closed ``edges`` (``edge_map``)."""
     otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     brightest = float(np.percentile(small, 99))
     kernel = np.ones((3, 3), np.uint8)
@@ -119,15 +119,15 @@ def candidate_outlines(small: np.ndarray, edges: np.ndarray) -> list[np.ndarray]
     bands = [(small > level) for level in levels] + [
         (small > level) & (small <= level + 2 * SHEET_CONTRAST) for level in np.linspace(otsu, brightest, 6)[1:-1]
     ]
+    # Opened wider and wider, things that touch the sheet come apart from it (a pen, a lamp, a hand); closed, the
+    # strokes of a bold digit that runs close to the thumbs or the frame no longer cut the sheet apart.
+    sizes = [(cv2.MORPH_OPEN, 2 * reach + 1) for reach in (1, 3, 6)] + [(cv2.MORPH_CLOSE, CLOSE_INK)]
+    reshapes = [(operation, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))) for operation, side in sizes]
     for band in bands:
         bright = band.astype(np.uint8)
-        # Opened wider and wider, things that touch the sheet come apart from it (a pen, a lamp, a hand).
-        for reach in (1, 3, 6):
-            opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2))
-            outlines += cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-        # Closed, the strokes of a bold digit that runs close to the thumbs or the frame no longer cut the sheet apart.
-        closed = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (CLOSE_INK,) * 2))
-        outlines += cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        for operation, element in reshapes:
+            reshaped = cv2.morphologyEx(bright, operation, element)
+            outlines += cv2.findContours(reshaped, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
     # The edges' closed outlines, thickened by a pixel to close their gaps: a sheet before a wall as light.
     outlines += cv2.findContours(cv2.dilate(edges, kernel), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
     return [o for o in outlines if cv2.contourArea(o) >= MIN_SHEET * small.size]
