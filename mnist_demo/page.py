@@ -49,6 +49,10 @@ CLEAN = 0.6  # a picture with this share of it at its two extreme levels is clea
 # its hull), is light ink on a dark ground: a bold chalk digit cropped tight covers the rest.
 DARK_FRAME = 0.75
 SOLID = 0.9
+# Light on dark must be cleaner than that (a room's walls and a dim photo's lit middle are mid-levels too), but
+# for the steps between the two levels: a ramp no wider than this (pixels of ``downscaled``) is a blurred edge.
+DARK_CLEAN = 0.8
+STEP_WIDTH = 16
 INKY = 0.9  # ink at the frame of a crop is this close to the darkest ink (a shadow across a photo: 0.7-0.8)
 CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds over 60% of the picture
 INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
@@ -190,13 +194,33 @@ def dark_ground(small: np.ndarray, level: float, clean: float) -> bool:
     light there is then strokes, which curve, where a sheet of paper running off the picture is convex.
     The light side must stand out from the ground as ink does: in a dim photo of paper, nearly all of
     it within a few gray levels (so "clean"), Otsu's split is the lit middle against darker corners.
+    And the picture must be clean (DARK_CLEAN), a room's walls and a photo's lighting being mid-levels,
+    but for the rim of mid-levels that a blurred bold digit leaves along its strokes (``clean_but_for_steps``).
     """
     dark_frame = float(np.mean(frame_of(small) <= level))
     light = small > level
     if not light.any() or light.all() or float(small[light].mean() - small[~light].mean()) < MIN_CONTRAST:
         return False
     framed_strokes = dark_frame >= DARK_FRAME and not convex_at_frame(light)
-    return bool(clean >= 0.8 and (dark_frame >= 0.9 or framed_strokes) and not solid_sheet(light))
+    if not (dark_frame >= 0.9 or framed_strokes) or solid_sheet(light):
+        return False
+    return clean >= DARK_CLEAN or clean_but_for_steps(small) >= DARK_CLEAN
+
+
+def clean_but_for_steps(small: np.ndarray) -> float:
+    """The share of a picture at its two extreme levels or on a steep step between them (``clean_levels``'s measure,
+    the edges aside).
+
+    A bold digit, blurred or anti-aliased, leaves a rim of mid-levels along every stroke: the bolder the digit
+    in its crop, the more of the picture that rim is. Those pixels lie on steps from one level to the other,
+    ramps at most STEP_WIDTH pixels wide; a wall's, a lamp's or lit paper's mid-levels are flat.
+    """
+    dark, light = np.percentile(small, (1, 99))
+    levels = small.astype(np.float32)
+    # A 3x3 Sobel filter gives eight times the step per pixel.
+    slope = np.hypot(cv2.Sobel(levels, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(levels, cv2.CV_32F, 0, 1, ksize=3)) / 8
+    steep = slope >= (light - dark) / STEP_WIDTH
+    return float(np.mean((np.abs(levels - dark) <= 16) | (np.abs(levels - light) <= 16) | steep))
 
 
 def convex_at_frame(side: np.ndarray) -> bool:

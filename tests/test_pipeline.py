@@ -14,6 +14,7 @@ from mnist_demo.synthetic import (
     digit_mask,
     number_mask,
     render_crop,
+    render_held_sheet,
     render_non_digit,
     render_number_sketch,
     render_photo,
@@ -320,6 +321,25 @@ def test_a_bold_chalk_digit_cropped_tight_is_light_on_dark(first_of_each_class):
         drawn = np.where(bold_tight_crop(digit, 300, 3, pen=1) < 128, 255, 0).astype(np.uint8)
         light_on_dark += not page.is_light_background(drawn)
     assert light_on_dark >= 8  # (a 3 and a 6 cross a third of the frame: those are taken for ink on paper)
+
+
+def test_a_bold_light_digit_cropped_at_its_ink_with_soft_edges_is_light_on_dark(first_of_each_class):
+    """Cropped at its ink, a bold light digit's soft edges (a photo's, a scan's) are a quarter of the picture: too many
+    mid-levels for a clean two-level picture, but they lie on steep steps between the levels, as lighting does not."""
+    for label, digit in first_of_each_class.items():
+        mask = number_mask([digit], np.random.default_rng(label), height=100, gaps=[])
+        ys, xs = np.nonzero(mask > 0.05)
+        crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        gray = np.clip(30 + 190 * crop + np.random.default_rng(label).normal(0, 2, crop.shape), 0, 255).astype(np.uint8)
+        assert page.clean_levels(gray)[2] < page.DARK_CLEAN <= page.clean_but_for_steps(page.downscaled(gray)), label
+        assert not page.is_light_background(gray), label
+
+
+def test_a_rooms_mid_levels_are_no_steps_between_two_levels(first_of_each_class):
+    """A webcam's room (walls, a lamp, the sheet held up) is not a clean picture, even its steps aside."""
+    for seed, digit in first_of_each_class.items():
+        frame = page.to_gray(render_held_sheet(digit, np.random.default_rng(seed)))
+        assert page.clean_but_for_steps(page.downscaled(frame)) < page.DARK_CLEAN, seed
 
 
 @pytest.mark.parametrize("angle", [10, 20])
