@@ -87,6 +87,12 @@ def draw(page, strokes, canvas: str = "#sketchpad") -> None:
 
 
 def recognize(page, expected: int) -> None:
+    """The drawing is answered as its last stroke ends; then Recognize answers it again.
+
+    Clicked at once, on a busy machine, the button may send the drawing the editor held before
+    that stroke: a person's click comes later. So the drawing's own answer is awaited first.
+    """
+    expect(page.locator("#sketch-label h2")).to_have_text(str(expected), timeout=30_000)
     page.get_by_role("button", name="Recognize").first.click()
     expect(page.locator("#sketch-status")).to_contain_text(f"Predicted {expected}", timeout=30_000)
     expect(page.locator("#sketch-label h2")).to_have_text(str(expected))
@@ -137,7 +143,8 @@ def test_the_canvas_fills_its_column_at_full_size_and_the_answer_is_in_view(page
 
 def test_a_shape_that_is_not_a_digit_is_said_so_with_its_steps(page):
     draw(page, PLUS)
-    page.get_by_role("button", name="Recognize").first.click()
+    expect(page.locator("#sketch-status")).to_contain_text("This doesn't look like a digit", timeout=30_000)
+    page.get_by_role("button", name="Recognize").first.click()  # (see ``recognize``)
     expect(page.locator("#sketch-status")).to_contain_text("This doesn't look like a digit", timeout=30_000)
     caption = page.locator("#sketch-gallery .caption-label").first
     expect(caption).to_contain_text("what decided", timeout=10_000)
