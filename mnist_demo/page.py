@@ -143,10 +143,15 @@ def clean_levels(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
     (a table, shadows, gradients) much less.
     """
     small = downscaled(gray)
-    dark, light = np.percentile(small, (1, 99))
-    clean = np.mean((np.abs(small - dark) <= 16) | (np.abs(small - light) <= 16))
+    clean = np.mean(at_two_levels(small))
     level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return small, float(level), float(clean)
+
+
+def at_two_levels(small: np.ndarray) -> np.ndarray:
+    """Where a picture is within 16 gray levels of its darkest or its brightest (1st and 99th percentiles)."""
+    dark, light = np.percentile(small, (1, 99))
+    return (np.abs(small - dark) <= 16) | (np.abs(small - light) <= 16)
 
 
 def frame_of(small: np.ndarray) -> np.ndarray:
@@ -208,8 +213,8 @@ def dark_ground(small: np.ndarray, level: float, clean: float) -> bool:
 
 
 def clean_but_for_steps(small: np.ndarray) -> float:
-    """The share of a picture at its two extreme levels or on a steep step between them (``clean_levels``'s measure,
-    the edges aside).
+    """The share of a picture at its two extreme levels (``at_two_levels``, as ``clean_levels`` counts) or on a
+    steep step between them.
 
     A bold digit, blurred or anti-aliased, leaves a rim of mid-levels along every stroke: the bolder the digit
     in its crop, the more of the picture that rim is. Those pixels lie on steps from one level to the other,
@@ -219,8 +224,7 @@ def clean_but_for_steps(small: np.ndarray) -> float:
     levels = small.astype(np.float32)
     # A 3x3 Sobel filter gives eight times the step per pixel.
     slope = np.hypot(cv2.Sobel(levels, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(levels, cv2.CV_32F, 0, 1, ksize=3)) / 8
-    steep = slope >= (light - dark) / STEP_WIDTH
-    return float(np.mean((np.abs(levels - dark) <= 16) | (np.abs(levels - light) <= 16) | steep))
+    return float(np.mean(at_two_levels(small) | (slope >= (light - dark) / STEP_WIDTH)))
 
 
 def convex_at_frame(side: np.ndarray) -> bool:
