@@ -100,9 +100,11 @@ def main() -> None:
     kinds = ["mnist", "real"] if args.digits == "both" else [args.digits]
     media = args.media.split(",")
     print(f"model: {rec.origin}; {args.n} numbers per cell; seeds from {args.seed_base}\n")
-    for kind_id, kind in enumerate(kinds):
-        pool = digit_pool(kind)
-        for medium_id, medium in enumerate(media):
+    # Seeds follow each kind's and medium's own id, not its place in the options: one row run alone reads as in the whole table.
+    for kind in kinds:
+        pool, kind_id = digit_pool(kind), ["mnist", "real"].index(kind)
+        for medium in media:
+            medium_id = list(RENDERERS).index(medium)
             title = f"{'MNIST test' if kind == 'mnist' else 'real held-out (UNIPEN + USPS)'} digits, {medium}"
             print(f"### {title}\n\n| numbers | exact string | per digit |\n|---|---|---|", flush=True)
             seed = (args.seed_base, kind_id, medium_id)
