@@ -8,6 +8,7 @@ photographed on paper, or in a picture cropped tight to the number (a scan or a 
 
     MNIST_NPZ=../shared/data/mnist.npz python benchmarks/numbers.py
     python benchmarks/numbers.py --n 100 --digits real
+    python benchmarks/numbers.py --digits real --media photo --lengths 4 --no-gaps --n 1000   # one cell, closer
 
 Tables: by length (normal spacing, gaps 15-60%), by gap (4 digits, every gap the same),
 and 4-digit numbers with one touching pair; then the latency of a 6-digit sketch.
@@ -92,6 +93,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="numbers per table cell")
     parser.add_argument("--digits", choices=["mnist", "real", "both"], default="both")
     parser.add_argument("--media", default="canvas,photo,crop")
+    parser.add_argument("--lengths", default=",".join(map(str, LENGTHS)), help="lengths of the by-length rows")
+    parser.add_argument("--no-gaps", action="store_true", help="leave out the by-gap rows")
     parser.add_argument("--seed-base", type=int, default=100000, help="seeds below 100000 were used while tuning")
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
@@ -108,12 +111,12 @@ def main() -> None:
             title = f"{'MNIST test' if kind == 'mnist' else 'real held-out (UNIPEN + USPS)'} digits, {medium}"
             print(f"### {title}\n\n| numbers | exact string | per digit |\n|---|---|---|", flush=True)
             seed = (args.seed_base, kind_id, medium_id)
-            for length in LENGTHS:
+            for length in map(int, args.lengths.split(",")):
                 exact, digit = run_cell(rec, pool, args.n, length, normal, medium, (*seed, 1, length))
                 print(f"| {length} digits, gaps 15-60% | {exact:.1%} | {digit:.1%} |", flush=True)
             exact, digit = run_cell(rec, pool, args.n, 4, touching, medium, (*seed, 2))
             print(f"| **4 digits, one touching pair** | **{exact:.1%}** | {digit:.1%} |", flush=True)
-            for gap_id, gap in enumerate(GAPS):
+            for gap_id, gap in enumerate(() if args.no_gaps else GAPS):
                 exact, digit = run_cell(rec, pool, args.n, 4, lambda rng, n, g=gap: [g] * (n - 1), medium, (*seed, 3, gap_id))
                 print(f"| 4 digits, every gap {gap:+.0%} | {exact:.1%} | {digit:.1%} |", flush=True)
             print()
