@@ -143,14 +143,19 @@ def clean_levels(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
     (a table, shadows, gradients) much less.
     """
     small = downscaled(gray)
-    clean = np.mean(at_two_levels(small))
+    clean = np.mean(at_two_levels(small, *extreme_levels(small)))
     level, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return small, float(level), float(clean)
 
 
-def at_two_levels(small: np.ndarray) -> np.ndarray:
-    """Where a picture is within 16 gray levels of its darkest or its brightest (1st and 99th percentiles)."""
+def extreme_levels(small: np.ndarray) -> tuple[float, float]:
+    """A picture's darkest and brightest levels, a few stray pixels aside: its 1st and 99th percentiles."""
     dark, light = np.percentile(small, (1, 99))
+    return dark, light
+
+
+def at_two_levels(small: np.ndarray, dark: float, light: float) -> np.ndarray:
+    """Where a picture is within 16 gray levels of its darkest or its brightest (``extreme_levels``)."""
     return (np.abs(small - dark) <= 16) | (np.abs(small - light) <= 16)
 
 
@@ -220,11 +225,11 @@ def clean_but_for_steps(small: np.ndarray) -> float:
     in its crop, the more of the picture that rim is. Those pixels lie on steps from one level to the other,
     ramps at most STEP_WIDTH pixels wide; a wall's, a lamp's or lit paper's mid-levels are flat.
     """
-    dark, light = np.percentile(small, (1, 99))
+    dark, light = extreme_levels(small)
     levels = small.astype(np.float32)
     # A 3x3 Sobel filter gives eight times the step per pixel.
     slope = np.hypot(cv2.Sobel(levels, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(levels, cv2.CV_32F, 0, 1, ksize=3)) / 8
-    return float(np.mean(at_two_levels(small) | (slope >= (light - dark) / STEP_WIDTH)))
+    return float(np.mean(at_two_levels(small, dark, light) | (slope >= (light - dark) / STEP_WIDTH)))
 
 
 def convex_at_frame(side: np.ndarray) -> bool:
