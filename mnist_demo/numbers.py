@@ -9,10 +9,10 @@ Segmentation errs towards asking the model: a touching pair is split where its
 pieces read most surely as digits, not only at a gap in the ink, and it stays
 whole when no partition reads better than the whole. The cuts lean with the
 writing, and the choice among 1, 2, 3... pieces is a small dynamic programme
-over the cuts, so a wide shape need not be cut in two and then again. A 1 written
-into its neighbour reads surely as that neighbour ("41" as a 4): such shapes are
-cut only where the geometry says a 1 stands beside a digit and the model agrees;
-and a piece read as a 1 must be steep enough to be one, not a 1's flag cut free.
+over the cuts, so a wide shape need not be cut in two and then again. A shape the
+model reads surely as one digit stays whole (a 1 written into its neighbour reads
+as "several digits", not surely as the neighbour), and a piece read as a 1 must be
+steep enough to be one, not a 1's flag cut free.
 The other way round, two neighbouring shapes that overlap side by side (a 4 written
 as an L and a stroke), or that are both too short to be digits, are read together too,
 and joined when the model reads the two as one digit more surely than as two.
@@ -44,18 +44,13 @@ SPLIT_ASPECT = 0.8  # a piece wider than this times a digit's height pays for it
 CERTAINLY_SEVERAL = 2.3  # ... and one wider than this is surely several digits (a 2 may be written twice as wide as tall) ...
 WIDEST_WHOLE = 3.0  # ... unless it is a whole shape the model reads as one digit: a writer's flat 2 or 7 is wider still
 NARROWEST_PAIR = 0.45  # shapes narrower than this times a digit's height are one digit (a 1 touching a 7 is wider)
-SURE_WHOLE = 0.9  # a shape read this surely as one digit is cut only for a 1 beside it (see ``one_beside``)
+SURE_WHOLE = 0.9  # a shape read this surely as one digit is not cut (unless far wider than a digit)
 SEVERAL = 1.2  # a shape narrower than this times a digit's height is cut in two at most
-CUT_STEP = 0.05  # candidate cuts this share of a digit's height apart ...
-ONE_CUT_STEP = 0.1  # ... and where a 1 may be cut from a shape read surely as one digit (every such shape is tried)
+CUT_STEP = 0.05  # candidate cuts this share of a digit's height apart
 SLOPES = (-0.3, -0.15, 0.0, 0.15, 0.3)  # the leans a cut may take (x per row down): handwriting slants
 MIN_WIDTH = 0.1  # a piece narrower than this times a digit's height is a sliver, not a digit
 PIECE_COST = 1.2  # each digit read costs this much (in -log sureness): a cut must earn its piece
 WIDE_COST = 1.0  # ... and a piece wider than SPLIT_ASPECT this much per digit height of excess width
-JOIN = 0.4  # a cut between a 1 and its neighbour crosses one stroke, at most this share of a digit's height of ink
-ONE_HEIGHT, ONE_WIDTH = 0.85, 0.35  # a 1: at least this tall, at most this wide (times a digit's height) ...
-BESIDE_HEIGHT = 0.8  # ... beside a piece at least this tall
-ONE_SURE = 0.95  # both read at least this surely: a 1 and another digit
 CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``)
 CROPPED_HEIGHT = 0.5  # a number whose digits are this share of the picture's height is a crop of it ...
 SAME_PEN = 1.5  # ... and a shape at its frame at most this much thicker and taller than its digits is one too
@@ -242,11 +237,6 @@ def ink_crossed(mask: np.ndarray, column: float, slope: float) -> np.ndarray:
     return mask[np.arange(mask.shape[0]), xs] > 0
 
 
-def strokes_crossed(crossed: np.ndarray) -> int:
-    """How many separate strokes a cut crosses (runs of ink along it)."""
-    return int(np.count_nonzero(np.diff(crossed.astype(np.int8), prepend=0) == 1))
-
-
 @dataclass(frozen=True)
 class Pieces:
     """The candidate pieces of one region: ``parts[i, j]`` lies between cut i and cut j; cut ``last`` is its right edge."""
@@ -368,7 +358,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
 
     Two model calls in all: first the wholes (at two sizes: ``whole_sureness``) and the pairs
     of neighbours that may be one digit; then every candidate piece of the shapes that may
-    hold several digits (and of the sure ones that may hold a 1 beside a digit), in one batch.
+    hold several digits, in one batch.
     """
     if not regions:
         return []
@@ -378,7 +368,6 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     first_outputs = classify(np.stack(glyphs + [g.second_look for g in wholes_read]))
     wholes = whole_sureness(first_outputs[: len(regions)], first_outputs[len(glyphs) :])
     joined = dict(zip(pairs, digit_like(first_outputs[len(regions) : len(glyphs)])))
-    whole_labels = first_outputs[: len(regions), :NUM_CLASSES].argmax(axis=1)
     # One straight stroke is never two digits, however it leans: a slanted 1 is as wide as a pair.
     straight = {i for i, r in enumerate(regions) if is_straight_stroke(r)}
     searched = {
@@ -387,14 +376,10 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
         if i not in straight and may_hold_several(r, wholes[i], height)
     }
     keys = [(i, key) for i, pieces in searched.items() for key in pieces.parts if key != (0, pieces.last)]
-    sure = [i for i, r in enumerate(regions) if i not in searched and i not in straight and r.box[2] > NARROWEST_PAIR * height]
-    ones = {i: one_beside(regions[i], page, height) for i in sure}
     pieces = [searched[i].parts[key] for i, key in keys]
-    parts = pieces + [part for i in ones for pair in ones[i] for part in pair]
-    images = [make_glyph(page, part, views=False).image for part in parts]
-    outputs = classify(np.stack(images)) if parts else np.zeros((0, NUM_OUTPUTS))
-    sureness = dict(zip(keys, digit_like(outputs[: len(keys)]) * not_a_flag(outputs[: len(keys)], pieces)))
-    start = len(keys)
+    images = [make_glyph(page, part, views=False).image for part in pieces]
+    outputs = classify(np.stack(images)) if pieces else np.zeros((0, NUM_OUTPUTS))
+    sureness = dict(zip(keys, digit_like(outputs) * not_a_flag(outputs, pieces)))
     readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)
     for i, region in enumerate(regions):
         whole = piece_cost(region, wholes[i], height)
@@ -402,11 +387,6 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
             path = best_partition(searched[i], sureness, i, wholes[i], height)
             cut = [searched[i].parts[key] for key in path] if path else [region]
             readings.append((cut, whole if len(cut) == 1 else None))
-        elif ones.get(i):
-            stop = start + 2 * len(ones[i])
-            cut = surest_one_beside(ones[i], outputs[start:stop], height, int(whole_labels[i]))
-            readings.append((cut, None) if cut else ([region], whole))
-            start = stop
         else:
             readings.append(([region], whole))
     costs = {i: piece_cost(pair, joined[i], height) for i, pair in pairs.items()}
@@ -466,48 +446,6 @@ def not_a_flag(outputs: np.ndarray, parts: list[Region]) -> np.ndarray:
     ones = outputs[:, :NUM_CLASSES].argmax(axis=1) == 1
     flat = np.array([p.box[2] > CUT_ONE_WIDTH * p.box[3] for p in parts], bool)
     return np.where(ones & flat, 0.0, 1.0)
-
-
-def one_beside(region: Region, page: Page, height: float) -> list[tuple[Region, Region]]:
-    """Ways to cut a shape read surely as one digit into a 1 and the digit it was written into ("41", "18").
-
-    The model reads such a pair surely as its wider digit, so the geometry proposes them:
-    a cut that crosses one stroke, briefly (where the two touch), with a full-height
-    stroke on one side and a full-height shape on the other. The model then decides.
-    """
-    splits = []
-    for cut in candidate_cuts(region, height, ONE_CUT_STEP):
-        crossed = ink_crossed(region.mask, cut.column, cut.slope)
-        if strokes_crossed(crossed) > 1 or np.count_nonzero(crossed) > JOIN * height:
-            continue
-        left, right = piece(region, None, cut, page.mask.shape), piece(region, cut, None, page.mask.shape)
-        if left is None or right is None or min(left.box[3], right.box[3]) < BESIDE_HEIGHT * height:
-            continue
-        if is_stroke(left, height) != is_stroke(right, height):
-            splits.append((left, right))
-    return splits
-
-
-def is_stroke(part: Region, height: float) -> bool:
-    """A piece shaped like a 1: about as tall as a digit, a stroke wide."""
-    return part.box[3] >= ONE_HEIGHT * height and part.box[2] <= ONE_WIDTH * height
-
-
-def surest_one_beside(splits: list[tuple[Region, Region]], outputs: np.ndarray, height: float, whole: int) -> list[Region] | None:
-    """The split whose stroke reads as a 1 and other side as the digit the whole shape read as, both surely; or None.
-
-    ``outputs`` are the model's outputs for the splits' pieces, two rows per split, in order;
-    ``whole`` is the digit the uncut shape reads as. A 1 written into its neighbour leaves the
-    neighbour's reading ("41" reads as a 4, and so does its 4); a 0 or a 6 whose ring is open
-    can be cut at the opening into an arc that reads as a 1 and a rest that reads as anything.
-    """
-    labels, sure = outputs[:, :NUM_CLASSES].argmax(axis=1).reshape(-1, 2), digit_like(outputs).reshape(-1, 2)
-    best, chosen = 0.0, None
-    for (left, right), label, certainty in zip(splits, labels, sure):
-        one = 0 if is_stroke(left, height) else 1
-        if label[one] == 1 and label[1 - one] == whole != 1 and certainty.min() >= ONE_SURE and certainty.min() > best:
-            best, chosen = float(certainty.min()), [left, right]
-    return chosen
 
 
 def closer_side(page: Page, regions: list[Region] | None = None) -> int | None:

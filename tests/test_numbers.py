@@ -235,6 +235,19 @@ def test_a_one_written_into_its_neighbour_is_cut_off_but_a_four_keeps_its_stem(r
     assert recognizer.read_number(image, source="upload").text == "41"
 
 
+def test_a_four_read_surely_is_not_cut_into_a_one_and_the_rest(recognizer, mnist_test):
+    """A slanted cut can slice a bold 4's stem lengthwise into a stroke that reads as a 1 and a rest that still
+    reads as a 4, both surely: a rule that cut such shapes read this number (from the MNIST test set, drawn as
+    ``benchmarks/numbers.py`` does) as "41636". A shape the model reads surely as one digit stays whole."""
+    x_test, _ = mnist_test
+    rng = np.random.default_rng([300000, 0, 0, 2, 20])
+    digits = [x_test[i] for i in rng.integers(0, len(x_test), 4)]
+    gaps = list(rng.uniform(0.15, 0.6, 3))
+    gaps[int(rng.integers(3))] = rng.uniform(-0.15, 0.0)
+    mask = number_mask(digits, rng, height=int(rng.integers(60, 140)), gaps=gaps)
+    assert recognizer.read_number(render_number_sketch(mask, rng), source="sketch").text == "4636"
+
+
 @pytest.mark.parametrize("gap_at", [60, 90])  # degrees clockwise from the right: its lower right, its bottom
 def test_a_zero_whose_ring_is_open_is_not_cut_into_a_one_and_another_digit(recognizer, gap_at):
     """A cut through the opening of a 0 frees an arc that reads as a 1, but the rest is no longer a 0: not a 1 beside a 0."""
