@@ -253,13 +253,13 @@ class Cut:
     slope: float
 
 
-def candidate_cuts(region: Region, height: float, step: float = CUT_STEP) -> list[Cut]:
-    """Cuts every ``step`` of a digit's height across the region, each at the lean that crosses the least ink.
+def candidate_cuts(region: Region, height: float) -> list[Cut]:
+    """Cuts every CUT_STEP of a digit's height across the region, each at the lean that crosses the least ink.
 
     Handwriting leans, and a leaning pair overlaps: a vertical cut would take a slice of
     one digit into the other, a cut along the lean passes between them.
     """
-    step = max(1.0, step * height)
+    step = max(1.0, CUT_STEP * height)
     columns = np.arange(step, region.box[2] - 0.5 * step, step)
     least_ink = [min(SLOPES, key=lambda s: (np.count_nonzero(ink_crossed(region.mask, c, s)), abs(s))) for c in columns]
     return [Cut(float(c), slope) for c, slope in zip(columns, least_ink)]
