@@ -32,6 +32,7 @@ from .page import Page, read_page
 from .regions import Region, find_regions, meets_frame_briefly, stroke_width
 
 MAX_DIGITS = 12
+SPECK = 0.25  # a shape shorter and narrower than this share of a digit's height is a speck, unless it has much ink
 READ_HEIGHT = 56  # digits shorter than this (working pixels) in a larger picture are looked at again, closer ...
 MAX_CLOSER_SIDE = 1600  # ... at a working size of at most this (longer side)
 MERGE_OVERLAP = 0.5  # shapes overlapping horizontally by this share of the narrower one ...
@@ -126,14 +127,15 @@ def candidate_regions(page: Page) -> list[Region]:
         regions = inner
     if not regions:
         return []
-    # Specks (dust, a pen's slip, the pieces of a margin that ruled lines cut): far shorter and
-    # lighter than the digits. The digits are the substantial shapes, however many specks there are.
+    # Specks (dust, a pen's slip): small every way and light beside the digits. The digits are the
+    # substantial shapes, however many specks there are. A stroke is long one way, however flat or
+    # thin: a 5's flag or a 7's bar written apart, in a finer pen than a bold neighbour.
     biggest = max(r.area for r in regions)
     digits = [r for r in regions if r.area >= 0.25 * biggest]
     height = float(np.median([r.box[3] for r in digits]))
     area = float(np.median([r.area for r in digits]))
     line = line_of_writing(digits)
-    return [r for r in regions if (r.box[3] >= 0.25 * height or r.area >= 0.1 * area) and on_line(r, line, height)]
+    return [r for r in regions if (max(r.box[2:]) >= SPECK * height or r.area >= 0.1 * area) and on_line(r, line, height)]
 
 
 def cropped_digits(regions: list[Region], shape: tuple[int, int]) -> list[Region]:

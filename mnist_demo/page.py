@@ -58,6 +58,7 @@ CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds 
 INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
 MAX_SHADE = 3.0  # paper in shade is lifted, and paper in the light dimmed, at most this much (``even_shading``)
 SOFT_EDGE = 0.15  # a shape whose surround, 3-8 px out, keeps this share of its contrast is lighting, not ink
+DARK_RULING = 0.5  # a ruling the strict ink level shows along this share of its length is erased from both masks
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 BOX_OUTLINE = 0.9  # a printed box's ink covers this share of the outline of its smallest rectangle
 SOURCES = ("sketch", "webcam", "upload", "mnist")
@@ -751,15 +752,31 @@ def remove_ruled_lines(mask: np.ndarray, frame_to_frame: bool = False) -> np.nda
     the frame (the table beside the sheet), which must keep touching the border
     to be recognized as background. Thin strokes that a line crossed are mended.
     """
-    thickness = max(3, round(min(mask.shape) / 120))  # 5 px at the 640 px working size
+    thickness, thin = line_thickness(mask), thin_ink(mask)
+    return erase_lines(mask, thin, ruled_lines(mask, thin, frame_to_frame), thickness)
+
+
+def line_thickness(mask: np.ndarray) -> int:
+    """The thickest ruling erased, in pixels: 5 px at the 640 px working size."""
+    return max(3, round(min(mask.shape) / 120))
+
+
+def thin_ink(mask: np.ndarray) -> np.ndarray:
+    """The ink of ``mask`` no thicker than a ruling, and away from anything thicker (a stroke, or the table)."""
+    thickness = line_thickness(mask)
     # Where the mask is thicker than a line, it is a stroke (or the table): never cut there.
     body = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thickness + 2, thickness + 2), np.uint8))
     # ... but a knot no bigger than two lines crossing (a ruling over the margin) is no stroke.
     _, labels, stats, _ = cv2.connectedComponentsWithStats(body)
     knots = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < (2 * thickness + 2) ** 2)
     body = np.where(np.isin(labels, knots[knots > 0]), 0, body).astype(np.uint8)
-    thin = cv2.subtract(mask, cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8)))
-    lines = ruled_lines(mask, thin, frame_to_frame)
+    return cv2.subtract(mask, cv2.dilate(body, np.ones((2 * thickness + 3, 2 * thickness + 3), np.uint8)))
+
+
+def erase_lines(
+    mask: np.ndarray, thin: np.ndarray, lines: list[tuple[tuple[tuple[int, int], tuple[int, int]], bool]], thickness: int
+) -> np.ndarray:
+    """``mask`` without the thin ink along ``lines`` (``ruled_lines``), the strokes they crossed bridged again."""
     cleaned = mask
     gap = (thickness + 4) | 1  # odd: closing with an even kernel shifts the ink
     for horizontal in (True, False):
@@ -772,6 +789,32 @@ def remove_ruled_lines(mask: np.ndarray, frame_to_frame: bool = False) -> np.nda
         # A thin stroke that crossed the line is cut: bridge the gap across the line's direction.
         cleaned = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((gap, 1) if horizontal else (1, gap), np.uint8))
     return cleaned
+
+
+def remove_rulings(weak: np.ndarray, strong: np.ndarray, frame_to_frame: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The lenient and strict masks (``hysteresis``'s) without the ruled lines found in the lenient one.
+
+    Erasing a ruling takes the thin strokes that run along it: a 2's foot written on the line,
+    a 3's or a 9's curve where it meets one. A ruling lighter than the strict level shows in the
+    strict mask only where strokes cross it (less than DARK_RULING of its length), and there the
+    strict mask holds those strokes whole: a shape of it that lies mostly off the rulings is a
+    stroke, and is put back. A ruling the strict mask shows too is erased from both, and what the
+    strict mask holds of a light one (a margin rule, in pieces) lies on it.
+    """
+    thickness, thin = line_thickness(weak), thin_ink(weak)
+    lines = ruled_lines(weak, thin, frame_to_frame)
+    if not lines:
+        return weak, strong
+    near = cv2.dilate(strong, np.ones((5, 5), np.uint8))
+    dark = [line for line in lines if along(near, line[0]).mean() >= DARK_RULING]
+    if dark:
+        strong = erase_lines(strong, thin_ink(strong), dark, thickness)
+    cleaned = erase_lines(weak, thin, lines, thickness)
+    count, labels = cv2.connectedComponents(strong, connectivity=8)
+    on_rulings = np.bincount(labels[(weak > 0) & (cleaned == 0)], minlength=count)
+    off = on_rulings < 0.5 * np.bincount(labels.ravel(), minlength=count)
+    off[0] = False
+    return np.where(off[labels], 255, cleaned).astype(np.uint8), strong
 
 
 def remove_printed_boxes(mask: np.ndarray) -> np.ndarray:
@@ -976,14 +1019,14 @@ def read_page(
     level = ink_level(gray)
     if photo:
         level = level_inside(gray, level)
-    weak = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST))
+    weak, strong = binarize(gray, max(HYSTERESIS * level, MIN_CONTRAST)), binarize(gray, level)
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
     # It may be a form's field, though, its printed box round the digit.
     if settings.remove_lines and not low_resolution:
-        weak = remove_ruled_lines(weak, frame_to_frame=framed)
+        weak, strong = remove_rulings(weak, strong, frame_to_frame=framed)
     if settings.remove_lines:
         weak = remove_printed_boxes(weak)
-    mask = hysteresis(binarize(gray, level), weak)
+    mask = hysteresis(strong, weak)
     steps.add("threshold", mask)
     mask = clean_mask(mask)
     if photo:

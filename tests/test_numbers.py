@@ -97,6 +97,19 @@ def test_a_seven_and_a_five_drawn_in_two_strokes_stay_one_digit_each(recognizer)
     assert reading.text == "75"
 
 
+def test_a_fine_pen_five_keeps_its_flag_beside_bold_digits(recognizer):
+    """The flag of a 5 written apart in a fine pen has little ink beside bold neighbours, but it is a stroke, not a
+    speck: long one way (it was dropped, and the 5 read 0)."""
+    image = np.full((240, 480), 255, np.uint8)
+    cv2.ellipse(image, (90, 75), (38, 38), 0, 0, 360, 0, 20)  # a bold 8, two rings
+    cv2.ellipse(image, (90, 160), (48, 46), 0, 0, 360, 0, 20)
+    cv2.ellipse(image, (240, 120), (48, 82), 0, 0, 360, 0, 20)  # a bold 0
+    cv2.line(image, (360, 42), (435, 40), 0, 3)  # the fine 5's flag, apart from its body
+    cv2.line(image, (352, 80), (347, 110), 0, 3)
+    cv2.ellipse(image, (385, 150), (45, 45), 0, -160, 150, 0, 3)
+    assert recognizer.read_number(image, source="upload").text == "805"
+
+
 def test_a_four_written_as_an_l_and_a_separate_stem_is_one_digit(recognizer):
     """The two strokes of a 4 that do not meet overlap side by side: read together, they are the 4."""
     image = np.full((240, 460), 255, np.uint8)

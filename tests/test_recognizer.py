@@ -252,6 +252,20 @@ def test_a_fine_pen_digit_cropped_tight_keeps_its_long_bar(recognizer, points, l
     predict(recognizer, crop, label, source="upload")
 
 
+def test_a_two_written_on_the_line_keeps_its_foot(recognizer):
+    """Writers sit digits on the ruled line: the 2's foot runs along a ruling lighter than the pen. Erasing the
+    ruling from the lenient mask took the foot with it (read 7, and "11" as a number); the strict mask holds it."""
+    page = np.full((480, 640), 235, np.uint8)
+    for y in range(40, 480, 56):
+        cv2.line(page, (0, y), (639, y + 6), 185, 2)  # rulings, leaning a little as photographed
+    on_line = [320 + round(6 * x / 639) for x in (255, 350)]
+    cv2.ellipse(page, (300, 215), (42, 40), 0, 180, 400, 40, 3)  # the 2's arch,
+    cv2.line(page, (332, 241), (255, on_line[0]), 40, 3)  # its diagonal,
+    cv2.line(page, (255, on_line[0]), (350, on_line[1]), 40, 3)  # and its foot on the ruling
+    predict(recognizer, page, 2, source="upload")
+    assert recognizer.read_number(page, source="upload").text == "2"
+
+
 @pytest.mark.parametrize(("side", "line"), [(120, 2), (300, 3)])
 def test_a_digit_written_in_a_printed_box_is_read(recognizer, mnist_test, side, line):
     """A form's field: the printed box round the digit was the largest shape, and was read (a 0, or a 2 or 8
