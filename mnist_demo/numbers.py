@@ -191,30 +191,40 @@ def in_band(region: Region, line: tuple[float, float], height: float) -> bool:
 
 
 def merge_pieces(regions: list[Region], mask: np.ndarray) -> list[Region]:
-    """Join the strokes of one digit: shapes stacked over each other, and fragments beside a digit."""
+    """Join the strokes of one digit: shapes stacked over each other, and fragments beside a digit.
+
+    A piece over or under a shape belongs to it before a neighbour beside it: a 2's top broken
+    off over its body joins the body, not the digit before, though near enough to it.
+    """
     regions = sorted(regions, key=lambda r: r.box[0])
-    changed = True
-    while changed and len(regions) > 1:
-        changed = False
+    while len(regions) > 1:
         height = float(np.median([r.box[3] for r in regions]))
-        for i in range(len(regions) - 1):
-            a, b = regions[i], regions[i + 1]
-            overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
-            beside = min(a.box[1] + a.box[3], b.box[1] + b.box[3]) - max(a.box[1], b.box[1])
-            shorter = min(a.box[3], b.box[3])
-            one_digit = shorter < MERGE_SMALLER * max(a.box[3], b.box[3]) or beside < 0.3 * shorter
-            stacked = overlap >= MERGE_OVERLAP * min(a.box[2], b.box[2]) and one_digit
-            gap = max(0, b.box[0] - (a.box[0] + a.box[2]))
-            fragment = min(a.box[3], b.box[3]) < FRAGMENT_HEIGHT * height and gap < 0.25 * height
-            # A stroke broken in two (a 1 whose ink thinned out): two short pieces, one above the
-            # other, together as tall as one digit.
-            top, bottom = min(a.box[1], b.box[1]), max(a.box[1] + a.box[3], b.box[1] + b.box[3])
-            halves = max(a.box[3], b.box[3]) < 0.7 * height and bottom - top <= 1.25 * height and beside < 0.2 * shorter
-            if stacked or fragment or (halves and gap < 0.3 * height):
-                regions[i : i + 2] = [union(a, b, mask)]
-                changed = True
-                break
+        joins = [pieces_of_one(a, b, height) for a, b in zip(regions, regions[1:])]
+        if not any(joins):
+            break
+        i = min((k for k, join in enumerate(joins) if join), key=lambda k: (joins[k] != "stacked", k))
+        regions[i : i + 2] = [union(regions[i], regions[i + 1], mask)]
     return regions
+
+
+def pieces_of_one(a: Region, b: Region, height: float) -> str | None:
+    """How two neighbouring shapes (``a`` left of ``b``) are pieces of one digit: "stacked" (one over the
+    other, one much shorter or hardly beside it), a "fragment" beside a digit, or "halves" of a broken
+    stroke; None if they are not."""
+    overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
+    beside = min(a.box[1] + a.box[3], b.box[1] + b.box[3]) - max(a.box[1], b.box[1])
+    shorter = min(a.box[3], b.box[3])
+    one_digit = shorter < MERGE_SMALLER * max(a.box[3], b.box[3]) or beside < 0.3 * shorter
+    if overlap >= MERGE_OVERLAP * min(a.box[2], b.box[2]) and one_digit:
+        return "stacked"
+    gap = max(0, b.box[0] - (a.box[0] + a.box[2]))
+    if shorter < FRAGMENT_HEIGHT * height and gap < 0.25 * height:
+        return "fragment"
+    # A stroke broken in two (a 1 whose ink thinned out): two short pieces, one above the
+    # other, together as tall as one digit.
+    top, bottom = min(a.box[1], b.box[1]), max(a.box[1] + a.box[3], b.box[1] + b.box[3])
+    halves = max(a.box[3], b.box[3]) < 0.7 * height and bottom - top <= 1.25 * height and beside < 0.2 * shorter
+    return "halves" if halves and gap < 0.3 * height else None
 
 
 def is_straight_stroke(region: Region) -> bool:

@@ -58,7 +58,7 @@ CLEAR_MAJORITY = 0.1  # in a small crop whose corners disagree, the paper holds 
 INK_DEPARTURE = 16  # gray levels off a photo's local background that count as ink, not lighting or noise
 MAX_SHADE = 3.0  # paper in shade is lifted, and paper in the light dimmed, at most this much (``even_shading``)
 SOFT_EDGE = 0.15  # a shape whose surround, 3-8 px out, keeps this share of its contrast is lighting, not ink
-DARK_RULING = 0.5  # a ruling the strict ink level shows along this share of its length is erased from both masks
+LIGHT_RULING, DARK_RULING = 0.5, 0.25  # the strict mask shows a light ruling along less of its length (``remove_rulings``)
 LINE_TILT = 0.18  # a photographed ruling leans up to about 10 degrees (rise over run)
 BOX_OUTLINE = 0.9  # a printed box's ink covers this share of the outline of its smallest rectangle
 SOURCES = ("sketch", "webcam", "upload", "mnist")
@@ -774,7 +774,10 @@ def thin_ink(mask: np.ndarray) -> np.ndarray:
 
 
 def erase_lines(
-    mask: np.ndarray, thin: np.ndarray, lines: list[tuple[tuple[tuple[int, int], tuple[int, int]], bool]], thickness: int
+    mask: np.ndarray,
+    thin: np.ndarray,
+    lines: list[tuple[tuple[tuple[int, int], tuple[int, int]], bool]],
+    thickness: int,
 ) -> np.ndarray:
     """``mask`` without the thin ink along ``lines`` (``ruled_lines``), the strokes they crossed bridged again."""
     cleaned = mask
@@ -791,30 +794,36 @@ def erase_lines(
     return cleaned
 
 
-def remove_rulings(weak: np.ndarray, strong: np.ndarray, frame_to_frame: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """The lenient and strict masks (``hysteresis``'s) without the ruled lines found in the lenient one.
+def remove_rulings(weak: np.ndarray, strong: np.ndarray, frame_to_frame: bool = False) -> np.ndarray:
+    """The lenient mask (``hysteresis``'s) without the ruled lines found in it, the strokes along the light ones kept.
 
     Erasing a ruling takes the thin strokes that run along it: a 2's foot written on the line,
-    a 3's or a 9's curve where it meets one. A ruling lighter than the strict level shows in the
-    strict mask only where strokes cross it (less than DARK_RULING of its length), and there the
-    strict mask holds those strokes whole: a shape of it that lies mostly off the rulings is a
-    stroke, and is put back. A ruling the strict mask shows too is erased from both, and what the
-    strict mask holds of a light one (a margin rule, in pieces) lies on it.
+    a 3's or a 9's curve where it meets one. The strict mask (``strong``) holds those strokes,
+    in shapes that lie mostly off the rulings. Along a ruling too light for the strict level,
+    their ink is put back: one whose length the strict mask shows under LIGHT_RULING of (the
+    strokes that cross it show), and under DARK_RULING of it in shapes of its own (dashes of a
+    ruling a little darker in places, which may touch a digit).
     """
     thickness, thin = line_thickness(weak), thin_ink(weak)
     lines = ruled_lines(weak, thin, frame_to_frame)
-    if not lines:
-        return weak, strong
-    near = cv2.dilate(strong, np.ones((5, 5), np.uint8))
-    dark = [line for line in lines if along(near, line[0]).mean() >= DARK_RULING]
-    if dark:
-        strong = erase_lines(strong, thin_ink(strong), dark, thickness)
     cleaned = erase_lines(weak, thin, lines, thickness)
+    if not lines:
+        return cleaned
+    bands = [cv2.line(np.zeros_like(weak), *ends, 255, thickness + 2) for ends, _ in lines]
     count, labels = cv2.connectedComponents(strong, connectivity=8)
-    on_rulings = np.bincount(labels[(weak > 0) & (cleaned == 0)], minlength=count)
-    off = on_rulings < 0.5 * np.bincount(labels.ravel(), minlength=count)
-    off[0] = False
-    return np.where(off[labels], 255, cleaned).astype(np.uint8), strong
+    on_bands = np.bincount(labels[np.bitwise_or.reduce(bands) > 0], minlength=count)
+    strokes = on_bands < 0.5 * np.bincount(labels.ravel(), minlength=count)
+    strokes[0] = False
+    square = np.ones((5, 5), np.uint8)
+    inked, own = cv2.dilate(strong, square), cv2.dilate(np.where(strokes[labels], 0, strong).astype(np.uint8), square)
+    light = [
+        band
+        for band, (ends, _) in zip(bands, lines)
+        if along(inked, ends).mean() < LIGHT_RULING and along(own, ends).mean() < DARK_RULING
+    ]
+    if not light:
+        return cleaned
+    return np.where((np.bitwise_or.reduce(light) > 0) & strokes[labels], 255, cleaned).astype(np.uint8)
 
 
 def remove_printed_boxes(mask: np.ndarray) -> np.ndarray:
@@ -1023,7 +1032,7 @@ def read_page(
     # An enlarged small image is a crop or a scan: it has no ruled lines, and its strokes would look like them.
     # It may be a form's field, though, its printed box round the digit.
     if settings.remove_lines and not low_resolution:
-        weak, strong = remove_rulings(weak, strong, frame_to_frame=framed)
+        weak = remove_rulings(weak, strong, frame_to_frame=framed)
     if settings.remove_lines:
         weak = remove_printed_boxes(weak)
     mask = hysteresis(strong, weak)
