@@ -725,6 +725,48 @@ def test_remove_ruled_lines_keeps_the_long_bars_of_a_fine_pen_digit_on_a_sheet_t
     assert np.count_nonzero(page.remove_ruled_lines(ruled, frame_to_frame=True)[70:72]) < 0.3 * 2 * 128
 
 
+def ruled_masks(ruling_in_strong: str) -> tuple[np.ndarray, np.ndarray]:
+    """Lenient and strict masks of a page with rulings every 60 px, a 2 whose foot runs along one, and a 1
+    crossing another; the rulings in the strict mask "nowhere", "everywhere" or "in dashes" (one touching the 1)."""
+    strong = np.zeros((480, 640), np.uint8)
+    cv2.ellipse(strong, (300, 215), (42, 40), 0, 180, 400, 255, 3)  # the 2's arch,
+    cv2.line(strong, (332, 241), (255, 300), 255, 3)  # its diagonal,
+    cv2.line(strong, (255, 300), (350, 300), 255, 3)  # its foot on the ruling at y = 300
+    cv2.line(strong, (480, 140), (480, 260), 255, 3)  # a 1 across the ruling at y = 180
+    rulings = np.zeros_like(strong)
+    for y in range(60, 480, 60):
+        cv2.line(rulings, (0, y), (639, y), 255, 2)
+    weak = strong | rulings
+    if ruling_in_strong == "everywhere":
+        strong = weak.copy()
+    elif ruling_in_strong == "in dashes":
+        dashes = rulings.copy()
+        dashes[:, np.arange(640) % 80 >= 35] = 0  # 35 px of every 80, one of them up to the 1
+        strong |= dashes
+    return weak, strong
+
+
+def test_remove_rulings_keeps_a_stroke_along_a_light_ruling_and_erases_a_dark_one_whole():
+    """A ruling lighter than the strict level takes a stroke that runs along it (a 2's foot on the line) with it
+    from the lenient mask: the strict mask has the stroke, and it is put back. A ruling as dark as the ink, or
+    darker in dashes (one touching a digit), is erased as before, dashes and all."""
+    foot, ruling = np.s_[297:304, 262:345], np.s_[178:183, 520:640]
+    weak, strong = ruled_masks("nowhere")
+    assert not page.remove_ruled_lines(weak)[foot].all(axis=0).any(), "erasing the ruling takes the 2's foot"
+    kept = page.remove_rulings(weak, strong)
+    assert kept[foot].any(axis=0).all(), "the foot is put back"
+    assert not kept[ruling].any() and not kept[58:63].any()
+    for dark in ("everywhere", "in dashes", "everywhere, bold digits on it"):
+        weak, strong = ruled_masks(dark.split(",")[0])
+        if "bold" in dark:  # the rulings and the digits one shape, mostly off the rulings
+            for x in (60, 160):
+                cv2.line(strong, (x, 50), (x, 430), 255, 30)
+            weak |= strong
+        erased = page.remove_rulings(weak, strong)
+        assert (erased == page.remove_ruled_lines(weak)).all(), dark
+        assert not erased[ruling].any() and not erased[175:186, 484:500].any(), dark  # no dash beside the 1
+
+
 @pytest.mark.parametrize("width", [1, 2, 3, 5, 8])
 def test_pen_width_measures_the_width_of_straight_and_curved_strokes(width):
     gray = np.zeros((300, 300), np.uint8)
