@@ -44,7 +44,7 @@ FRAGMENT_HEIGHT = 0.4  # shapes shorter than this share of a digit's height are 
 SPLIT_ASPECT = 0.8  # a piece wider than this times a digit's height pays for its width (WIDE_COST) ...
 CERTAINLY_SEVERAL = 2.3  # ... and one wider than this is surely several digits (a 2 may be written twice as wide as tall) ...
 WIDEST_WHOLE = 3.0  # ... unless it is a whole shape the model reads as one digit: a writer's flat 2 or 7 is wider still
-NARROWEST_PAIR = 0.45  # shapes narrower than this times a digit's height are one digit (a 1 touching a 7 is wider)
+NARROWEST_PAIR = 0.45  # narrower shapes are one digit (a 1 touching a 7 is wider) unless the model reads several (two 1s)
 SURE_WHOLE = 0.9  # a shape read this surely as one digit is not cut (unless far wider than a digit)
 SEVERAL = 1.2  # a shape narrower than this times a digit's height is cut in two at most
 CUT_STEP = 0.05  # candidate cuts this share of a digit's height apart
@@ -355,14 +355,16 @@ def best_partition(
     return path[::-1]
 
 
-def may_hold_several(region: Region, sureness: float, height: float) -> bool:
-    """Whether a shape may be several digits: not read surely as one digit and wider than a 1, or far wider.
+def may_hold_several(region: Region, sureness: float, several: float, height: float) -> bool:
+    """Whether a shape may be several digits: not read surely as one digit and wider than a 1, or far wider;
+    or read as several digits (``several``, the model's probability), however narrow: two 1s side by side.
 
     A 1 written into its neighbour leaves a shape no wider than many single digits ("71"),
     so width alone does not pick the shapes to cut; the model's doubt about the whole does.
     """
     w, height = region.box[2], max(region.box[3], height)  # a tall digit is wide in proportion
-    return w > CERTAINLY_SEVERAL * height or (w > NARROWEST_PAIR * height and sureness < SURE_WHOLE)
+    narrow_pair = several > 0.5 and w >= 2 * MIN_WIDTH * height
+    return w > CERTAINLY_SEVERAL * height or (w > NARROWEST_PAIR * height or narrow_pair) and sureness < SURE_WHOLE
 
 
 def split_regions(regions: list[Region], page: Page, classify: Classify, height: float) -> list[Region]:
@@ -385,7 +387,7 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     searched = {
         i: pieces_of(r, page, height)
         for i, r in enumerate(regions)
-        if i not in straight and may_hold_several(r, wholes[i], height)
+        if i not in straight and may_hold_several(r, wholes[i], first_outputs[i, SEVERAL_DIGITS], height)
     }
     keys = [(i, key) for i, pieces in searched.items() for key in pieces.parts if key != (0, pieces.last)]
     pieces = [searched[i].parts[key] for i, key in keys]

@@ -110,6 +110,14 @@ def test_a_fine_pen_five_keeps_its_flag_beside_bold_digits(recognizer):
     assert recognizer.read_number(image, source="upload").text == "805"
 
 
+@pytest.mark.parametrize(("seed", "gap"), [(3, -0.25), (7, -0.15), (27, -0.15)])
+def test_two_ones_written_into_each_other_are_cut_though_narrower_than_most_pairs(recognizer, seed, gap):
+    """Two 1s overlapping make a shape narrower than a 1 touching any other digit; the model says "several
+    digits", and the shape is cut (it was read as one 1: "51")."""
+    image, _ = number_image(recognizer, "511", [0.4, gap], seed=seed)
+    assert recognizer.read_number(image, source="sketch").text == "511"
+
+
 def test_a_four_written_as_an_l_and_a_separate_stem_is_one_digit(recognizer):
     """The two strokes of a 4 that do not meet overlap side by side: read together, they are the 4."""
     image = np.full((240, 460), 255, np.uint8)
