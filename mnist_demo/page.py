@@ -800,30 +800,33 @@ def remove_rulings(weak: np.ndarray, strong: np.ndarray, frame_to_frame: bool = 
     Erasing a ruling takes the thin strokes that run along it: a 2's foot written on the line,
     a 3's or a 9's curve where it meets one. The strict mask (``strong``) holds those strokes,
     in shapes that lie mostly off the rulings. Along a ruling too light for the strict level,
-    their ink is put back: one whose length the strict mask shows under LIGHT_RULING of (the
-    strokes that cross it show), and under DARK_RULING of it in shapes of its own (dashes of a
-    ruling a little darker in places, which may touch a digit).
+    their ink is put back: a ruling of which the strict mask shows under LIGHT_RULING of its
+    length (the strokes that cross it), and under DARK_RULING in shapes of its own (dashes of
+    a ruling a little darker in places, which may touch a digit).
     """
     thickness, thin = line_thickness(weak), thin_ink(weak)
     lines = ruled_lines(weak, thin, frame_to_frame)
     cleaned = erase_lines(weak, thin, lines, thickness)
     if not lines:
         return cleaned
-    bands = [cv2.line(np.zeros_like(weak), *ends, 255, thickness + 2) for ends, _ in lines]
     count, labels = cv2.connectedComponents(strong, connectivity=8)
-    on_bands = np.bincount(labels[np.bitwise_or.reduce(bands) > 0], minlength=count)
+    on_bands = np.bincount(labels[along_lines(weak.shape, [ends for ends, _ in lines], thickness + 2) > 0], minlength=count)
     strokes = on_bands < 0.5 * np.bincount(labels.ravel(), minlength=count)
     strokes[0] = False
     square = np.ones((5, 5), np.uint8)
     inked, own = cv2.dilate(strong, square), cv2.dilate(np.where(strokes[labels], 0, strong).astype(np.uint8), square)
-    light = [
-        band
-        for band, (ends, _) in zip(bands, lines)
-        if along(inked, ends).mean() < LIGHT_RULING and along(own, ends).mean() < DARK_RULING
-    ]
+    light = [ends for ends, _ in lines if along(inked, ends).mean() < LIGHT_RULING and along(own, ends).mean() < DARK_RULING]
     if not light:
         return cleaned
-    return np.where((np.bitwise_or.reduce(light) > 0) & strokes[labels], 255, cleaned).astype(np.uint8)
+    return np.where((along_lines(weak.shape, light, thickness + 2) > 0) & strokes[labels], 255, cleaned).astype(np.uint8)
+
+
+def along_lines(shape: tuple[int, int], lines: list[tuple[tuple[int, int], tuple[int, int]]], width: int) -> np.ndarray:
+    """A mask of ``shape``: 255 within a band ``width`` wide along each line (its end points)."""
+    bands = np.zeros(shape, np.uint8)
+    for ends in lines:
+        cv2.line(bands, *ends, 255, width)
+    return bands
 
 
 def remove_printed_boxes(mask: np.ndarray) -> np.ndarray:
