@@ -363,8 +363,8 @@ def may_hold_several(region: Region, sureness: float, several: float, height: fl
     so width alone does not pick the shapes to cut; the model's doubt about the whole does.
     """
     w, height = region.box[2], max(region.box[3], height)  # a tall digit is wide in proportion
-    narrow_pair = several > 0.5 and w >= 2 * MIN_WIDTH * height
-    return w > CERTAINLY_SEVERAL * height or (w > NARROWEST_PAIR * height or narrow_pair) and sureness < SURE_WHOLE
+    narrow_pair = several > 0.5 and w >= 2 * MIN_WIDTH * height  # the model's likelier reading, and room for two pieces
+    return w > CERTAINLY_SEVERAL * height or ((w > NARROWEST_PAIR * height or narrow_pair) and sureness < SURE_WHOLE)
 
 
 def split_regions(regions: list[Region], page: Page, classify: Classify, height: float) -> list[Region]:

@@ -783,9 +783,7 @@ def erase_lines(
     cleaned = mask
     gap = (thickness + 4) | 1  # odd: closing with an even kernel shifts the ink
     for horizontal in (True, False):
-        drawn = np.zeros_like(mask)
-        for ends, _ in (line for line in lines if line[1] == horizontal):
-            cv2.line(drawn, *ends, 255, thickness + 2)
+        drawn = along_lines(mask.shape, [ends for ends, across in lines if across == horizontal], thickness + 2)
         if not drawn.any():
             continue
         cleaned = cv2.subtract(cleaned, cv2.bitwise_and(drawn, cv2.dilate(thin, np.ones((3, 3), np.uint8))))
