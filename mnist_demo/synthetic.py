@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .regions import stroke_width
+
 CANVAS_SIDE = 512
 PHOTO_SIZES = ((1280, 960), (960, 1280), (1024, 768), (800, 600))
 
@@ -16,8 +18,10 @@ PHOTO_SIZES = ((1280, 960), (960, 1280), (1024, 768), (800, 600))
 def digit_mask(digit: np.ndarray, height: int, rng: np.random.Generator, thickness: float = 0.0) -> np.ndarray:
     """A 28x28 MNIST digit as a smooth stroke mask whose digit is ``height`` pixels tall.
 
-    ``thickness`` grows (>0) or shrinks (<0) the stroke by that fraction of the height.
-    Returns float32 in [0, 1] (anti-aliased edges), cropped to the digit.
+    ``thickness`` grows (>0) or shrinks (<0) the stroke by that fraction of the height; a thinner
+    pen keeps at least a third of the digit's own stroke width (a fine pen's digit thinned by a
+    share of its height would be erased to specks: no one wrote that). Returns float32 in [0, 1]
+    (anti-aliased edges), cropped to the digit.
     """
     ys, xs = np.nonzero(digit > 30)
     crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32) / 255.0
@@ -29,6 +33,8 @@ def digit_mask(digit: np.ndarray, height: int, rng: np.random.Generator, thickne
     big = cv2.copyMakeBorder(big, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
     mask = (big > rng.uniform(0.35, 0.6)).astype(np.uint8)
     k = int(round(abs(thickness) * height))
+    if thickness < 0:
+        k = min(k, int(stroke_width(mask) / 3))
     if k >= 1:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
         thinned = cv2.erode(mask, kernel) if thickness < 0 else cv2.dilate(mask, kernel)
