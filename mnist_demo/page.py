@@ -32,6 +32,9 @@ MAX_BLOWN_UP_SIDE = 1024  # larger pictures are not searched for being a small i
 FINE_PEN = 3.0
 PEN_WIDTH = 4.0
 MAX_FINE_SIDE = 1600
+# In a photo the pen is known only once the digit is found: strokes under PHOTO_FINE_PEN px wide there lose
+# pieces to blur, noise and the median filter, and the digit is read again with all the pixels the photo has.
+PHOTO_FINE_PEN = 5.0
 # A picture that shrinks to this side and back losing under SMOOTH_LOSS of its edges' contrast has no
 # finer detail: it is a small image enlarged smoothly (bilinear or bicubic).
 SMOOTH_SIDES = (96, 64, 48, 32, 24, 16, 12, 8)
@@ -107,6 +110,7 @@ class Page:
     low_resolution: bool = False  # a small image, or one blown up from a small image: no detail to spare
     plain_ground: bool = False  # ink on an evenly lit, plain ground (a crop, a scan, a drawing): no table, no shadow
     sheet: np.ndarray | None = None  # 2x3 affine from the working pixels to the page's, where a sheet was cropped
+    dark_on_light: bool = True  # the picture's polarity: dark ink on light paper (as given, before the ink is made bright)
 
 
 # --- colour and polarity -------------------------------------------------------------------
@@ -402,6 +406,21 @@ def fine_pen_side(pen: float | None, side: int) -> int | None:
     if pen is None or pen >= FINE_PEN or side >= MAX_FINE_SIDE:
         return None
     return int(min(side * PEN_WIDTH / max(pen, 1.0), MAX_FINE_SIDE))
+
+
+def closer_side_for_pen(page: Page, digit: np.ndarray) -> int | None:
+    """The working side at which to read a photo again when the ``digit`` found (its mask) is drawn in a fine pen:
+    the photo's own size, up to MAX_FINE_SIDE; None when the pen is broad enough or the photo has no more pixels.
+
+    A ballpoint digit photographed from arm's length has strokes a few pixels wide at the working size: parts
+    of it fade into the paper's grain and the median filter, and what is left is a fragment (a 4's slanted
+    stroke read as a 1, a 5 without its flag read as a 0). ``pen_width`` cannot tell before: in a photo its
+    split is light and shade, not ink and paper.
+    """
+    if not page.settings.reject_border or page.low_resolution or outline_width(digit > 0) >= PHOTO_FINE_PEN:
+        return None
+    side = min(max(page.input_shape), MAX_FINE_SIDE)
+    return side if side > 1.2 * page.scale * max(page.input_shape) else None
 
 
 def resize_to_work_size(image: np.ndarray, work_side: int = WORK_SIDE, min_side: int = MIN_SIDE) -> np.ndarray:
@@ -934,11 +953,19 @@ def contrast_of(gray: np.ndarray, mask: np.ndarray) -> float:
 
 
 def read_page(
-    image: np.ndarray, source: str = "upload", *, remove_bg: bool = False, steps: Steps | None = None, work_side: int = WORK_SIDE
+    image: np.ndarray,
+    source: str = "upload",
+    *,
+    remove_bg: bool = False,
+    steps: Steps | None = None,
+    work_side: int = WORK_SIDE,
+    dark_on_light: bool | None = None,
 ) -> Page:
     """Run the page stage on a uint8 gray, RGB or RGBA image; ``steps`` records the images on the way.
 
     Large pictures are worked on at ``work_side`` (longer side): a number's small digits may need more.
+    ``dark_on_light`` is the polarity, when a reading of the same picture at the usual working size found it:
+    larger, a fine pen is too little of the picture beside a shadow to tell it.
 
     Raises ``NoDigitFound`` (BLANK) when nothing stands out from the background.
     """
@@ -994,7 +1021,10 @@ def read_page(
 
     gray = to_gray(image)
     # An enlarged small image is a crop or a scan: its frame is paper.
-    light = is_light_background_of_crop(gray) if low_resolution else is_light_background(gray)
+    if dark_on_light is not None:
+        light = dark_on_light
+    else:
+        light = is_light_background_of_crop(gray) if low_resolution else is_light_background(gray)
     gray = 255 - gray if light else gray
     steps.add("ink made bright" if light else "gray", gray)
     plain_ground = on_paper(255 - gray)  # dark ink on light paper, or light chalk on a dark board
@@ -1042,4 +1072,4 @@ def read_page(
     if photo:
         mask = without_soft_shapes(gray, mask)
     steps.add("morphology", mask)
-    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground, sheet)
+    return Page(gray, mask, scale, input_shape, settings, tuple(warnings), low_resolution, plain_ground, sheet, light)

@@ -19,7 +19,18 @@ import numpy as np
 
 from .errors import NoDigitFound
 from .glyph import MNIST_SIZE, Glyph, fit_to_mnist, make_glyph
-from .page import MIN_CONTRAST, SETTINGS, SOURCES, Page, composite_alpha, contrast_of, ink_bright, read_page, to_gray
+from .page import (
+    MIN_CONTRAST,
+    SETTINGS,
+    SOURCES,
+    Page,
+    closer_side_for_pen,
+    composite_alpha,
+    contrast_of,
+    ink_bright,
+    read_page,
+    to_gray,
+)
 from .regions import Region, pick_digit
 from .steps import Steps
 from .verdict import Reason
@@ -58,13 +69,18 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         if source == "mnist" and image.shape[:2] == (MNIST_SIZE, MNIST_SIZE):
             return mnist_like(image, steps)
         page = read_page(image, source, remove_bg=remove_bg, steps=steps)
-        # An enlarged small image is a crop: a shape at its edge is the digit, never the table.
-        region, reasons = pick_digit(
-            page.mask,
-            reject_border=page.settings.reject_border and not page.low_resolution,
-            crop=page.low_resolution,
-            plain_ground=page.plain_ground,
-        )
+        region, reasons = digit_on(page)
+        side = closer_side_for_pen(page, region.mask)
+        if side:
+            closer = Steps(enabled=record_steps)
+            try:
+                page = read_page(
+                    image, source, remove_bg=remove_bg, steps=closer, work_side=side, dark_on_light=page.dark_on_light
+                )
+                region, reasons = digit_on(page)
+                steps = closer
+            except NoDigitFound:
+                pass  # the first reading stands
     except NoDigitFound as problem:
         problem.steps = steps.images  # the gallery shows how far it got
         raise
@@ -80,6 +96,17 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         if glyph.low_resolution:
             steps.add("at 16 px, 28x28 (read on a doubt about 1 or 7)", to_uint8(glyph.second_look))
     return finish(page, region, glyph, reasons, steps)
+
+
+def digit_on(page: Page) -> tuple[Region, tuple[Reason, ...]]:
+    """The digit's region on a page, and the reasons to doubt it (``regions.pick_digit``)."""
+    # An enlarged small image is a crop: a shape at its edge is the digit, never the table.
+    return pick_digit(
+        page.mask,
+        reject_border=page.settings.reject_border and not page.low_resolution,
+        crop=page.low_resolution,
+        plain_ground=page.plain_ground,
+    )
 
 
 def finish(page: Page, region: Region, glyph: Glyph, reasons: tuple[Reason, ...], steps: Steps) -> Processed:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from mnist_demo import DigitRecognizer, InvalidImage, NoDigitFound, Prediction, background
 from mnist_demo.model import NOT_A_DIGIT, NUM_CLASSES, NUM_OUTPUTS
-from mnist_demo.synthetic import render_photo, render_sketch
+from mnist_demo.synthetic import photograph, render_photo, render_sketch
 from mnist_demo.verdict import DIGIT_THRESHOLD, Reason
 
 BADGES = {"Excellent", "Good", "Average", "Poor"}
@@ -250,6 +250,31 @@ def test_a_fine_pen_digit_cropped_tight_keeps_its_long_bar(recognizer, points, l
     crop = np.full((128, 128), 255, np.uint8)
     cv2.polylines(crop, [np.array(points)], False, 0, 2, cv2.LINE_AA)
     predict(recognizer, crop, label, source="upload")
+
+
+FINE_PEN_STROKES = {  # polylines in a 100x140 box
+    4: [[(70, 0), (0, 95), (100, 95)], [(70, 0), (70, 140)]],
+    5: [[(85, 0), (15, 0)], [(15, 0), (10, 60), (60, 55), (90, 90), (70, 135), (5, 125)]],
+    7: [[(0, 0), (100, 0), (35, 140)]],
+}
+
+
+def fine_pen_photo(label: int, pen: int, seed: int) -> np.ndarray:
+    """A 1280x960 phone photo of a digit written with a ballpoint's fine line, ``pen`` px wide at the photo's size."""
+    mask = np.zeros((960, 1280), np.uint8)
+    for stroke in FINE_PEN_STROKES[label]:
+        cv2.polylines(
+            mask, [np.array([(700 + 1.6 * x, 300 + 1.6 * y) for x, y in stroke], np.int32)], False, 255, pen, cv2.LINE_AA
+        )
+    return photograph(mask.astype(np.float32) / 255, np.random.default_rng(seed))
+
+
+@pytest.mark.parametrize("label, pen", [(7, 2), (4, 3), (5, 3)])
+def test_a_fine_pen_digit_in_a_large_photo_is_read_with_the_photos_pixels(recognizer, label, pen):
+    """At the working size a 2 px line fades into the paper's grain: the 7 kept only its slanted stroke and read 1.
+    Read again with all the photo's pixels, keeping the polarity found at the working size: there a shadow outweighs
+    a fine pen, and the 4 and the 5 (seed 3: a shadow across the sheet) were read on an inverted page."""
+    assert recognizer.predict(fine_pen_photo(label, pen, seed=3), source="upload").label == label
 
 
 def test_a_two_written_on_the_line_keeps_its_foot(recognizer):
