@@ -436,3 +436,28 @@ def test_a_zip_code_written_in_a_comb_of_printed_boxes_is_read(recognizer, mnist
             page[37:93, left + 7 : left + 63] = np.minimum(page[37:93, left + 7 : left + 63], 255 - ink)
         right += recognizer.read_number(page, source="upload", steps=False).text == "".join(map(str, y[5 * k : 5 * k + 5]))
     assert right >= 19
+
+
+FINE_PEN_STROKES = {  # polylines in a 100x140 box
+    1: [[(20, 20), (50, 0), (50, 140)]],
+    4: [[(70, 0), (0, 95), (100, 95)], [(70, 0), (70, 140)]],
+    5: [[(85, 0), (15, 0)], [(15, 0), (10, 60), (60, 55), (90, 90), (70, 135), (5, 125)]],
+    7: [[(0, 0), (100, 0), (35, 140)]],
+}
+
+
+def fine_pen_number_photo(text: str, pen: int, seed: int) -> np.ndarray:
+    """A 1280x960 phone photo of a number written with a ballpoint's fine line, ``pen`` px wide at the photo's size."""
+    mask = np.zeros((960, 1280), np.uint8)
+    for k, digit in enumerate(text):
+        for stroke in FINE_PEN_STROKES[int(digit)]:
+            points = np.array([(350 + 150 * k + x, 350 + y) for x, y in stroke], np.int32)
+            cv2.polylines(mask, [points], False, 255, pen, cv2.LINE_AA)
+    return photograph(mask.astype(np.float32) / 255, np.random.default_rng(seed))
+
+
+@pytest.mark.parametrize("text, pen, seed", [("157", 3, 2), ("74", 2, 3)])
+def test_a_number_in_a_fine_pen_is_read_with_the_photos_pixels(recognizer, text, pen, seed):
+    """At the working size the digits stand tall enough, but their 1-2 px lines lose pieces (the 7's bar: "151",
+    "14"); the finest pen among the digits sends the photo to be read again with its own pixels."""
+    assert recognizer.read_number(fine_pen_number_photo(text, pen, seed), source="upload", steps=False).text == text
