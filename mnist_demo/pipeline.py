@@ -79,6 +79,8 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
                 )
                 region, reasons = digit_on(page)
                 steps = closer
+                if steps.images:  # the gallery says why the picture was read at more than the usual size
+                    steps.images[0] = (f"input (read at {side} px: a fine pen)", steps.images[0][1])
             except NoDigitFound:
                 pass  # the first reading stands
     except NoDigitFound as problem:

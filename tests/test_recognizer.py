@@ -274,7 +274,9 @@ def test_a_fine_pen_digit_in_a_large_photo_is_read_with_the_photos_pixels(recogn
     """At the working size a 2 px line fades into the paper's grain: the 7 kept only its slanted stroke and read 1.
     Read again with all the photo's pixels, keeping the polarity found at the working size: there a shadow outweighs
     a fine pen, and the 4 and the 5 (seed 3: a shadow across the sheet) were read on an inverted page."""
-    assert recognizer.predict(fine_pen_photo(label, pen, seed=3), source="upload").label == label
+    prediction = recognizer.predict(fine_pen_photo(label, pen, seed=3), source="upload", steps=True)
+    assert prediction.label == label
+    assert prediction.steps[0][0] == "input (read at 1280 px: a fine pen)", "the gallery says the photo was read closer"
 
 
 def test_a_two_written_on_the_line_keeps_its_foot(recognizer):
