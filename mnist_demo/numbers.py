@@ -28,7 +28,7 @@ import numpy as np
 
 from .glyph import Glyph, make_glyph
 from .model import NUM_CLASSES, NUM_OUTPUTS, SEVERAL_DIGITS
-from .page import Page, closer_side_for_pen, outline_width, read_page
+from .page import Page, closer_side_for_pen, read_page
 from .regions import Region, find_regions, meets_frame_briefly, stroke_width
 
 MAX_DIGITS = 12
@@ -483,15 +483,13 @@ def closer_side(page: Page, regions: list[Region] | None = None) -> int | None:
 def finest_pen_side(page: Page, regions: list[Region]) -> int | None:
     """A working size at which to read a photographed number again when one of its digits is in a fine pen
     (``page.closer_side_for_pen``: a stylus or ballpoint line loses pieces at the usual size); else None."""
-    if not regions or not page.settings.reject_border or page.scale >= 1:  # not a photo, or no more pixels to read
-        return None
-    height = float(np.median([r.box[3] for r in regions]))
-    digits = [r for r in regions if r.box[3] >= DIGIT_TALL * height]
-    return closer_side_for_pen(page, min(digits, key=lambda r: outline_width(r.mask > 0)).mask) if digits else None
+    height = float(np.median([r.box[3] for r in regions])) if regions else 0.0
+    return closer_side_for_pen(page, [r.mask for r in regions if r.box[3] >= DIGIT_TALL * height])
 
 
 def number_page(image: np.ndarray, source: str) -> tuple[Page, list[Region]]:
-    """The page a number is read from, and its candidate regions: read again, closer, when its digits come out small."""
+    """The page a number is read from, and its candidate regions: read again, closer, when its digits come out small
+    or in a fine pen."""
     page = read_page(image, source)
     regions = candidate_regions(page)
     side = closer_side(page, regions) or finest_pen_side(page, regions)

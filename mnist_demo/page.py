@@ -408,19 +408,20 @@ def fine_pen_side(pen: float | None, side: int) -> int | None:
     return int(min(side * PEN_WIDTH / max(pen, 1.0), MAX_FINE_SIDE))
 
 
-def closer_side_for_pen(page: Page, digit: np.ndarray) -> int | None:
-    """The working side at which to read a photo again when the ``digit`` found (its mask) is drawn in a fine pen:
-    the photo's own size, up to MAX_FINE_SIDE; None when the pen is broad enough or the photo has no more pixels.
+def closer_side_for_pen(page: Page, digits: list[np.ndarray]) -> int | None:
+    """The working side at which to read a photo again when the finest of the ``digits`` found (their masks) is
+    drawn in a fine pen: the photo's own size, up to MAX_FINE_SIDE; None when the pen is broad enough, the picture
+    is no photo, or it has no more pixels.
 
     A ballpoint digit photographed from arm's length has strokes a few pixels wide at the working size: parts
     of it fade into the paper's grain and the median filter, and what is left is a fragment (a 4's slanted
     stroke read as a 1, a 5 without its flag read as a 0). ``pen_width`` cannot tell before: in a photo its
     split is light and shade, not ink and paper.
     """
-    if not page.settings.reject_border or page.low_resolution or outline_width(digit > 0) >= PHOTO_FINE_PEN:
-        return None
     side = min(max(page.input_shape), MAX_FINE_SIDE)
-    return side if side > 1.2 * page.scale * max(page.input_shape) else None
+    if not page.settings.reject_border or page.low_resolution or side <= 1.2 * page.scale * max(page.input_shape):
+        return None
+    return side if digits and min(outline_width(d > 0) for d in digits) < PHOTO_FINE_PEN else None
 
 
 def resize_to_work_size(image: np.ndarray, work_side: int = WORK_SIDE, min_side: int = MIN_SIDE) -> np.ndarray:

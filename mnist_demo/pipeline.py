@@ -70,7 +70,7 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
             return mnist_like(image, steps)
         page = read_page(image, source, remove_bg=remove_bg, steps=steps)
         region, reasons = digit_on(page)
-        side = closer_side_for_pen(page, region.mask)
+        side = closer_side_for_pen(page, [region.mask])
         if side:
             closer = Steps(enabled=record_steps)
             try:
