@@ -13,6 +13,7 @@ import os
 import random
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Literal
 
@@ -232,6 +233,25 @@ def drawing_digest(editor: dict | None) -> str:
 # How many of a visitor's drawings a canvas remembers as answered: a late copy comes from the last few.
 DRAWINGS_REMEMBERED = 8
 
+# How many (visitor, canvas) pairs the server remembers drawings for, the least recently drawn on forgotten first.
+CANVASES_REMEMBERED = 4096
+
+# The digests of the drawings answered, per (visitor, canvas), newest last. They live on the server, under a lock,
+# and not in a ``gr.State``: one visitor's events run concurrently, and each would write back the state it was sent,
+# so a slow event could undo what a later one recorded and let an old drawing's late copy be answered again.
+answered_drawings: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()
+answered_drawings_lock = threading.Lock()
+
+
+def claim_drawing(canvas_key: tuple[str, str], digest: str, always: bool = False) -> bool:
+    """Record ``digest`` as answered on ``canvas_key``; False when it was answered before (and not ``always``)."""
+    with answered_drawings_lock:
+        answered = answered_drawings.pop(canvas_key, ())
+        answered_drawings[canvas_key] = (*(seen for seen in answered if seen != digest), digest)[-DRAWINGS_REMEMBERED:]
+        while len(answered_drawings) > CANVASES_REMEMBERED:
+            answered_drawings.popitem(last=False)
+    return always or digest not in answered
+
 
 # Drawings a canvas uploaded and no event has claimed yet, kept at most (three PNGs each: background, layer, composite).
 UNCLAIMED_UPLOADS = 256
@@ -262,22 +282,20 @@ def on_new_drawing(handler, outputs: int, canvas: gr.ImageEditor | None = None, 
     browser that copy (it waits for its upload) can reach the server after a Clear that the
     visitor made later; answered, it would put the old answer back beside an empty canvas.
     So a change event is not answered for a drawing answered before, even with a Clear
-    (an empty drawing) between them. The digests of the last ``DRAWINGS_REMEMBERED`` drawings
-    answered are kept per visitor in a ``gr.State``, passed in and out as ``answered``;
-    a button (``always``) answers whatever it is sent, and records it too. Each event also
-    bounds what ``canvas`` keeps of its uploads (see ``forget_unclaimed_uploads``).
+    (an empty drawing) between them (see ``claim_drawing``); a button (``always``) answers
+    whatever it is sent, and records it too. A call with no session (the API) is always
+    answered. Each event also bounds what ``canvas`` keeps of its uploads (see ``forget_unclaimed_uploads``).
     """
+    canvas_id = (canvas.elem_id or "") if canvas is not None else ""
 
-    def answer(editor: dict | None, tta: bool, answered: tuple[str, ...] | None):
+    def answer(editor: dict | None, tta: bool, request: gr.Request):
         if canvas is not None:
             forget_unclaimed_uploads(canvas)
-        answered = tuple(answered or ())
         digest = drawing_digest(editor)
-        if digest and digest in answered and not always:
-            return *(gr.skip() for _ in range(outputs)), answered
-        if digest:
-            answered = (*(seen for seen in answered if seen != digest), digest)[-DRAWINGS_REMEMBERED:]
-        return *handler(editor, tta), answered
+        visitor = getattr(request, "session_hash", None)
+        if digest and visitor and not claim_drawing((visitor, canvas_id), digest, always):
+            return tuple(gr.skip() for _ in range(outputs))
+        return handler(editor, tta)
 
     return answer
 
@@ -462,11 +480,10 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     with gr.Column(elem_classes=["result"]):
                         sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
-                sketch_drawn = gr.State()
                 sketch.change(
                     on_new_drawing(recognize_sketch, len(sketch_out), sketch),
-                    [*inputs, sketch_drawn],
-                    [*sketch_out, sketch_drawn],
+                    inputs,
+                    sketch_out,
                     trigger_mode="always_last",
                     show_progress="hidden",
                     api_name="sketch_changed",
@@ -475,8 +492,8 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                 )
                 sketch_button.click(
                     on_new_drawing(recognize_sketch, len(sketch_out), sketch, always=True),
-                    [*inputs, sketch_drawn],
-                    [*sketch_out, sketch_drawn],
+                    inputs,
+                    sketch_out,
                     api_name="recognize_sketch",
                     concurrency_id="predict",
                 )
@@ -563,11 +580,10 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                             label="Digits found", columns=1, height="auto", object_fit="contain", preview=False, format="png"
                         )
                 number_outputs = [number_text, number_gallery]
-                number_drawn = gr.State()
                 number_sketch.change(
                     on_new_drawing(read_drawn_number, len(number_outputs), number_sketch),
-                    [number_sketch, number_tta, number_drawn],
-                    [*number_outputs, number_drawn],
+                    [number_sketch, number_tta],
+                    number_outputs,
                     trigger_mode="always_last",
                     show_progress="hidden",
                     api_name="number_sketch_changed",
@@ -576,8 +592,8 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                 )
                 number_button.click(
                     on_new_drawing(read_drawn_number, len(number_outputs), number_sketch, always=True),
-                    [number_sketch, number_tta, number_drawn],
-                    [*number_outputs, number_drawn],
+                    [number_sketch, number_tta],
+                    number_outputs,
                     api_name="read_drawn_number",
                     api_visibility="private",
                     concurrency_id="predict",

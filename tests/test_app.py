@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import cv2
 import numpy as np
 import pytest
@@ -179,6 +181,8 @@ def test_a_canvas_keeps_a_bounded_number_of_the_uploads_no_event_claimed():
 def test_a_canvas_sending_a_drawing_it_was_answered_for_again_is_not_answered_again_even_after_a_clear():
     """The editor re-sends its drawing when its tab is shown again, and on a slow browser that copy
     can reach the server after the Clear that followed it: answered, it would put the old answer back."""
+    from types import SimpleNamespace
+
     import gradio as gr
 
     from app import on_new_drawing
@@ -192,16 +196,53 @@ def test_a_canvas_sending_a_drawing_it_was_answered_for_again_is_not_answered_ag
     def canvas(value: int) -> dict:
         return {"composite": np.full((8, 8, 4), value, np.uint8)}
 
+    visitor, other_visitor, api_call = (SimpleNamespace(session_hash=name) for name in ("visitor-a", "visitor-b", None))
     changed, button = on_new_drawing(handler, 2), on_new_drawing(handler, 2, always=True)
-    *outputs, memory = changed(canvas(7), False, None)
-    assert outputs == ["label", "status"] and answered == [7]
-    *outputs, memory = changed(canvas(7), False, memory)
-    assert outputs == [gr.skip(), gr.skip()] and answered == [7]
-    *outputs, memory = changed(canvas(0), False, memory)  # Clear: an empty canvas is always answered
-    assert outputs == ["label", "status"] and answered == [7, 0]
-    *outputs, memory = changed(canvas(7), False, memory)  # the late copy, after the Clear
-    assert outputs == [gr.skip(), gr.skip()] and answered == [7, 0]
-    *outputs, memory = changed(canvas(1), False, memory)  # a new drawing
-    assert outputs == ["label", "status"] and answered == [7, 0, 1]
-    *outputs, memory = button(canvas(7), False, memory)  # Recognize answers whatever it is sent
-    assert outputs == ["label", "status"] and answered == [7, 0, 1, 7]
+    assert changed(canvas(7), False, visitor) == ("label", "status") and answered == [7]
+    assert changed(canvas(7), False, visitor) == (gr.skip(), gr.skip()) and answered == [7]
+    assert changed(canvas(0), False, visitor) == ("label", "status")  # Clear: an empty canvas is always answered
+    assert changed(canvas(7), False, visitor) == (gr.skip(), gr.skip())  # the late copy, after the Clear
+    assert answered == [7, 0]
+    assert changed(canvas(1), False, visitor) == ("label", "status") and answered == [7, 0, 1]  # a new drawing
+    assert button(canvas(7), False, visitor) == ("label", "status")  # Recognize answers whatever it is sent
+    assert changed(canvas(7), False, other_visitor) == ("label", "status")  # each visitor has a memory of their own
+    assert changed(canvas(7), False, api_call) == ("label", "status")  # no session: nothing to remember
+    assert answered == [7, 0, 1, 7, 7, 7]
+
+
+def test_a_slow_event_cannot_undo_what_a_later_one_recorded():
+    """Events of one visitor run concurrently: what one records stays recorded, whatever the others do."""
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    import gradio as gr
+
+    from app import on_new_drawing
+
+    release = threading.Event()
+
+    def handler(editor, tta):
+        if editor["composite"].max() == 1:  # the first drawing's answer is slow
+            release.wait(timeout=10)
+        return "label", "status"
+
+    visitor = SimpleNamespace(session_hash="visitor-slow")
+    changed = on_new_drawing(handler, 2)
+    with ThreadPoolExecutor(2) as pool:
+        slow = pool.submit(changed, {"composite": np.full((8, 8, 4), 1, np.uint8)}, False, visitor)
+        assert changed({"composite": np.full((8, 8, 4), 7, np.uint8)}, False, visitor) == ("label", "status")
+        release.set()
+        assert slow.result(timeout=10) == ("label", "status")
+    assert changed({"composite": np.full((8, 8, 4), 7, np.uint8)}, False, visitor) == (gr.skip(), gr.skip())
+    assert changed({"composite": np.full((8, 8, 4), 1, np.uint8)}, False, visitor) == (gr.skip(), gr.skip())
+
+
+def test_the_server_remembers_drawings_for_a_bounded_number_of_canvases(monkeypatch):
+    import app
+
+    monkeypatch.setattr(app, "answered_drawings", app.OrderedDict())
+    for visitor in range(app.CANVASES_REMEMBERED + 10):
+        assert app.claim_drawing((f"v{visitor}", "sketchpad"), "digest")
+    assert len(app.answered_drawings) == app.CANVASES_REMEMBERED
+    assert ("v0", "sketchpad") not in app.answered_drawings, "the least recently drawn on must go first"
+    assert not app.claim_drawing((f"v{app.CANVASES_REMEMBERED + 9}", "sketchpad"), "digest")
