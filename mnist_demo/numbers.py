@@ -52,7 +52,8 @@ SLOPES = (-0.3, -0.15, 0.0, 0.15, 0.3)  # the leans a cut may take (x per row do
 MIN_WIDTH = 0.1  # a piece narrower than this times a digit's height is a sliver, not a digit
 PIECE_COST = 1.2  # each digit read costs this much (in -log sureness): a cut must earn its piece
 WIDE_COST = 1.0  # ... and a piece wider than SPLIT_ASPECT this much per digit height of excess width
-CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``)
+CUT_ONE_WIDTH = 0.7  # a piece cut from a shape is a 1 only if at most this wide for its height (see ``not_a_flag``) ...
+ONE_OF_TWO = 0.8  # ... and, cut from a shape no wider than that, at least this share of the shape's height
 CROPPED_HEIGHT = 0.5  # a number whose digits are this share of the picture's height is a crop of it ...
 SAME_PEN = 1.5  # ... and a shape at its frame at most this much thicker and taller than its digits is one too
 JOIN_OVERLAP = 0.25  # neighbours side by side over this share of the narrower one may be the strokes of one digit ...
@@ -393,7 +394,8 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     pieces = [searched[i].parts[key] for i, key in keys]
     images = [make_glyph(page, part, views=False).image for part in pieces]
     outputs = classify(np.stack(images)) if pieces else np.zeros((0, NUM_OUTPUTS))
-    sureness = dict(zip(keys, digit_like(outputs) * not_a_flag(outputs, pieces)))
+    shapes = [regions[i] for i, _ in keys]
+    sureness = dict(zip(keys, digit_like(outputs) * not_a_flag(outputs, pieces, shapes)))
     readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)
     for i, region in enumerate(regions):
         whole = piece_cost(region, wholes[i], height)
@@ -448,18 +450,28 @@ def join_strokes(
     return groups[::-1]
 
 
-def not_a_flag(outputs: np.ndarray, parts: list[Region]) -> np.ndarray:
-    """1.0 for each piece, 0.0 for a piece read as a 1 that lies too flat to be one.
+def not_a_flag(outputs: np.ndarray, parts: list[Region], shapes: list[Region]) -> np.ndarray:
+    """1.0 for each piece, 0.0 for a piece read as a 1 that is the flag of a 1, not a digit (``shapes[k]``
+    is the shape ``parts[k]`` was cut from).
 
     Any stroke reads surely as a 1, so a cut that frees one needs another witness. The
     lead-in of a 1 written "/|", or a slashed zero's slash, cut free, is a stroke 35-60
     degrees from upright: wider than CUT_ONE_WIDTH of its height. One MNIST 1 in ten is that
     wide, mostly by its own flag: touching a neighbour, such a 1 stays joined to it; a 1
-    written apart from its neighbours is never cut at all.
+    written apart from its neighbours is never cut at all. A long lead-in is steeper, but shorter
+    than its 1, and a shape as narrow as one 1 holds two 1s at most (``short_of_a_narrow_shape``).
     """
     ones = outputs[:, :NUM_CLASSES].argmax(axis=1) == 1
-    flat = np.array([p.box[2] > CUT_ONE_WIDTH * p.box[3] for p in parts], bool)
-    return np.where(ones & flat, 0.0, 1.0)
+    flag = [p.box[2] > CUT_ONE_WIDTH * p.box[3] or short_of_a_narrow_shape(p, shape) for p, shape in zip(parts, shapes)]
+    return np.where(ones & np.array(flag, bool), 0.0, 1.0)
+
+
+def short_of_a_narrow_shape(part: Region, shape: Region) -> bool:
+    """Whether a piece is shorter than ONE_OF_TWO of the height of a shape no wider than one digit (at most
+    CUT_ONE_WIDTH of its height). Such a shape can only be cut into two 1s written into each other, and each of
+    them is about as tall as the two together; a shorter piece is a 1's long lead-in, or its stem's top cut off."""
+    (_, _, _, h), (_, _, sw, sh) = part.box, shape.box
+    return sw <= CUT_ONE_WIDTH * sh and h < ONE_OF_TWO * sh
 
 
 def closer_side(page: Page, regions: list[Region] | None = None) -> int | None:

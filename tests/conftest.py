@@ -37,6 +37,14 @@ def mnist_test():
 
 
 @pytest.fixture(scope="session")
+def real_held_out() -> tuple[list[np.ndarray], np.ndarray]:
+    """Real digits no training saw (UNIPEN's held-out sites, then USPS), read from real_dev.npz beside $MNIST_NPZ."""
+    from mnist_demo.data import held_out_digits
+
+    return held_out_digits()
+
+
+@pytest.fixture(scope="session")
 def first_of_each_class(mnist_test) -> dict[int, np.ndarray]:
     """The first MNIST test digit of each class, for tests that need real handwriting but no model."""
     x, y = mnist_test

@@ -289,6 +289,20 @@ def test_a_one_with_a_long_lead_in_stroke_stays_one_digit(recognizer):
     assert recognizer.read_number(image, source="upload").text == "17"
 
 
+def test_a_european_one_with_a_long_lead_in_in_a_photographed_number_is_one_digit(recognizer, real_held_out):
+    """A held-out writer's 1 whose lead-in runs three quarters of the way down ("0193" photographed as
+    ``benchmarks/numbers.py`` does): the model calls it "several digits", and a cut frees the lead-in, steeper than
+    CUT_ONE_WIDTH allows, and the stem's top, both read as 1s. Each hangs from the 1's top, short of the line the
+    digits stand on, so neither is a digit of its own: the number was read "01193"."""
+    images, labels = real_held_out
+    rng = np.random.default_rng([100000, 1, 1, 1, 4, 65])
+    indices = rng.integers(0, len(labels), 4)
+    gaps = list(rng.uniform(0.15, 0.6, 3))
+    mask = number_mask([images[i] for i in indices], rng, height=int(rng.integers(60, 140)), gaps=gaps)
+    assert "".join(str(labels[i]) for i in indices) == "0193"
+    assert recognizer.read_number(render_number_photo(mask, rng), source="upload").text == "0193"
+
+
 def test_the_pieces_of_a_margin_cut_by_ruled_lines_are_specks_however_many(recognizer):
     """A margin crossed by ruled lines leaves a column of short dashes: more shapes than digits, but specks."""
     image, _ = number_image(recognizer, "4", [])
