@@ -394,8 +394,8 @@ def split_regions(regions: list[Region], page: Page, classify: Classify, height:
     pieces = [searched[i].parts[key] for i, key in keys]
     images = [make_glyph(page, part, views=False).image for part in pieces]
     outputs = classify(np.stack(images)) if pieces else np.zeros((0, NUM_OUTPUTS))
-    shapes = [regions[i] for i, _ in keys]
-    sureness = dict(zip(keys, digit_like(outputs) * not_a_flag(outputs, pieces, shapes)))
+    shapes, shapes_read = [regions[i] for i, _ in keys], first_outputs[[i for i, _ in keys]]
+    sureness = dict(zip(keys, digit_like(outputs) * not_a_flag(outputs, pieces, shapes, shapes_read)))
     readings = []  # per region: its digits, and the cost of reading it whole (None: it was cut)
     for i, region in enumerate(regions):
         whole = piece_cost(region, wholes[i], height)
@@ -450,28 +450,31 @@ def join_strokes(
     return groups[::-1]
 
 
-def not_a_flag(outputs: np.ndarray, parts: list[Region], shapes: list[Region]) -> np.ndarray:
-    """1.0 for each piece, 0.0 for a piece read as a 1 that is the flag of a 1, not a digit (``shapes[k]``
-    is the shape ``parts[k]`` was cut from).
+def not_a_flag(outputs: np.ndarray, parts: list[Region], shapes: list[Region], shapes_read: np.ndarray) -> np.ndarray:
+    """1.0 for each piece, 0.0 for a piece read as a 1 that is a flag, not a digit (``shapes[k]`` is the shape
+    ``parts[k]`` was cut from, ``shapes_read[k]`` the model's outputs for that shape whole).
 
     Any stroke reads surely as a 1, so a cut that frees one needs another witness. The
     lead-in of a 1 written "/|", or a slashed zero's slash, cut free, is a stroke 35-60
     degrees from upright: wider than CUT_ONE_WIDTH of its height. One MNIST 1 in ten is that
     wide, mostly by its own flag: touching a neighbour, such a 1 stays joined to it; a 1
-    written apart from its neighbours is never cut at all. A long lead-in is steeper, but shorter
-    than its 1, and a shape as narrow as one 1 holds two 1s at most (``short_of_a_narrow_shape``).
+    written apart from its neighbours is never cut at all. A long lead-in is steeper, but
+    shorter than its 1 (``piece_of_a_one``).
     """
     ones = outputs[:, :NUM_CLASSES].argmax(axis=1) == 1
-    flag = [p.box[2] > CUT_ONE_WIDTH * p.box[3] or short_of_a_narrow_shape(p, shape) for p, shape in zip(parts, shapes)]
+    flag = [
+        part.box[2] > CUT_ONE_WIDTH * part.box[3] or piece_of_a_one(part, shape, read)
+        for part, shape, read in zip(parts, shapes, shapes_read)
+    ]
     return np.where(ones & np.array(flag, bool), 0.0, 1.0)
 
 
-def short_of_a_narrow_shape(part: Region, shape: Region) -> bool:
-    """Whether a piece is shorter than ONE_OF_TWO of the height of a shape no wider than one digit (at most
-    CUT_ONE_WIDTH of its height). Such a shape can only be cut into two 1s written into each other, and each of
-    them is about as tall as the two together; a shorter piece is a 1's long lead-in, or its stem's top cut off."""
+def piece_of_a_one(part: Region, shape: Region, shape_read: np.ndarray) -> bool:
+    """Whether a piece of a shape the model takes for a 1 (its likeliest digit, read whole), no wider than
+    CUT_ONE_WIDTH of its height, is shorter than ONE_OF_TWO of the shape: the lead-in of a European 1, or its
+    stem's top cut off. Such a shape may be two 1s written into each other, but each is about as tall as both."""
     (_, _, _, h), (_, _, sw, sh) = part.box, shape.box
-    return sw <= CUT_ONE_WIDTH * sh and h < ONE_OF_TWO * sh
+    return int(shape_read[:NUM_CLASSES].argmax()) == 1 and sw <= CUT_ONE_WIDTH * sh and h < ONE_OF_TWO * sh
 
 
 def closer_side(page: Page, regions: list[Region] | None = None) -> int | None:

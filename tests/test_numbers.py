@@ -303,6 +303,18 @@ def test_a_european_one_with_a_long_lead_in_in_a_photographed_number_is_one_digi
     assert recognizer.read_number(render_number_photo(mask, rng), source="upload").text == "0193"
 
 
+def test_a_one_overlapping_a_seven_keeps_the_short_piece_a_slanted_cut_leaves_of_it(recognizer, mnist_test):
+    """A 1 and a 7 written into each other ("1721", every gap -15%, as ``benchmarks/numbers.py`` draws it) make a shape
+    as narrow as a European 1, and a slanted cut leaves the 1's lower part, shorter than the shape: but the model
+    reads that shape as "several digits", its likeliest digit a 7, not a 1, so the piece may be a 1 of its own."""
+    x_test, y_test = mnist_test
+    rng = np.random.default_rng([100000, 0, 0, 3, 0, 59])
+    indices = rng.integers(0, len(y_test), 4)
+    mask = number_mask([x_test[i] for i in indices], rng, height=int(rng.integers(60, 140)), gaps=[-0.15] * 3)
+    assert "".join(str(y_test[i]) for i in indices) == "1721"
+    assert recognizer.read_number(render_number_sketch(mask, rng), source="sketch").text == "1721"
+
+
 def test_the_pieces_of_a_margin_cut_by_ruled_lines_are_specks_however_many(recognizer):
     """A margin crossed by ruled lines leaves a column of short dashes: more shapes than digits, but specks."""
     image, _ = number_image(recognizer, "4", [])
