@@ -480,7 +480,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     with gr.Column(elem_classes=["result"]):
                         sketch_out = result_panel("sketch")
                 inputs = [sketch, sketch_tta]
-                sketch.change(
+                sketch_changed = sketch.change(
                     on_new_drawing(recognize_sketch, len(sketch_out), sketch),
                     inputs,
                     sketch_out,
@@ -490,7 +490,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     api_visibility="private",
                     concurrency_id="predict",
                 )
-                sketch_button.click(
+                sketch_clicked = sketch_button.click(
                     on_new_drawing(recognize_sketch, len(sketch_out), sketch, always=True),
                     inputs,
                     sketch_out,
@@ -498,7 +498,8 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     concurrency_id="predict",
                 )
                 sketch_clear.add([sketch, *sketch_out])
-                sketch_clear.click(None, js=SELECT_BRUSH_JS)
+                # An answer still on its way when the canvas is cleared would come back beside the empty canvas.
+                sketch_clear.click(None, js=SELECT_BRUSH_JS, cancels=[sketch_changed, sketch_clicked])
 
             with gr.Tab("Webcam", id="webcam"):
                 photo_tab(
@@ -580,7 +581,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                             label="Digits found", columns=1, height="auto", object_fit="contain", preview=False, format="png"
                         )
                 number_outputs = [number_text, number_gallery]
-                number_sketch.change(
+                number_changed = number_sketch.change(
                     on_new_drawing(read_drawn_number, len(number_outputs), number_sketch),
                     [number_sketch, number_tta],
                     number_outputs,
@@ -590,7 +591,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     api_visibility="private",
                     concurrency_id="predict",
                 )
-                number_button.click(
+                number_clicked = number_button.click(
                     on_new_drawing(read_drawn_number, len(number_outputs), number_sketch, always=True),
                     [number_sketch, number_tta],
                     number_outputs,
@@ -598,7 +599,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     api_visibility="private",
                     concurrency_id="predict",
                 )
-                number_photo.change(
+                number_photo_changed = number_photo.change(
                     read_photo_number,
                     [number_photo, number_tta],
                     number_outputs,
@@ -607,7 +608,7 @@ def build_demo(recognizer: DigitRecognizer) -> gr.Blocks:
                     concurrency_id="predict",
                 )
                 number_clear.add([number_sketch, number_photo, *number_outputs])
-                number_clear.click(None, js=SELECT_BRUSH_JS)
+                number_clear.click(None, js=SELECT_BRUSH_JS, cancels=[number_changed, number_clicked, number_photo_changed])
 
             with gr.Tab("Model", id="model"):
                 model_tab(recognizer)
