@@ -55,6 +55,24 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float] | None:
     return float(image.sum(axis=0) @ xs) / total, float(image.sum(axis=1) @ ys) / total
 
 
+def is_mnist_format(gray: np.ndarray) -> bool:
+    """Whether an ink-bright gray image is laid out as MNIST's own digits are: 28x28, the ink's longer side
+    MNIST_BOX (or a pixel under, where the rim is faint) and its centre of mass within a pixel of the centre.
+
+    Over MNIST's 70,000 digits the ink (any gray above 8) spans 19-20 pixels and the centre of mass lies
+    13.5-14.5. Fitting such an image again can only blur it: it is read as it is. A picture slightly off
+    this layout is fitted as any other.
+    """
+    if gray.shape != (MNIST_SIZE, MNIST_SIZE):
+        return False
+    ys, xs = np.nonzero(gray > 8)
+    if not len(ys):
+        return False
+    side = max(ys.max() - ys.min(), xs.max() - xs.min()) + 1
+    centre = center_of_mass(gray.astype(np.float64))
+    return MNIST_BOX - 1 <= side <= MNIST_BOX and centre is not None and max(abs(c - MNIST_SIZE / 2) for c in centre) <= 1.0
+
+
 def fit_to_mnist(crop: np.ndarray, box: int = MNIST_BOX) -> tuple[np.ndarray, np.ndarray]:
     """Ink-bright crop (uint8 or float in [0, 1]) -> (28x28 float32 in [0, 1], 2x3 affine crop -> 28x28).
 

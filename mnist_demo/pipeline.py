@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from .errors import NoDigitFound
-from .glyph import MNIST_SIZE, Glyph, fit_to_mnist, make_glyph
+from .glyph import MNIST_SIZE, SMALL_VIEW_BOX, Glyph, fit_to_mnist, is_mnist_format, make_glyph
 from .page import (
     MIN_CONTRAST,
     SETTINGS,
@@ -66,8 +66,10 @@ def preprocess(image: np.ndarray, source: str = "upload", *, remove_bg: bool = F
         raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
     steps = Steps(enabled=record_steps)
     try:
-        if source == "mnist" and image.shape[:2] == (MNIST_SIZE, MNIST_SIZE):
-            return mnist_like(image, steps)
+        if image.shape[:2] == (MNIST_SIZE, MNIST_SIZE):
+            gray = ink_bright(to_gray(composite_alpha(image)))
+            if source == "mnist" or is_mnist_format(gray):
+                return mnist_like(image, gray, steps, second_look=source != "mnist")
         page = read_page(image, source, remove_bg=remove_bg, steps=steps)
         region, reasons = digit_on(page)
         side = closer_side_for_pen(page, [region.mask])
@@ -129,19 +131,27 @@ def finish(page: Page, region: Region, glyph: Glyph, reasons: tuple[Reason, ...]
     )
 
 
-def mnist_like(image: np.ndarray, steps: Steps) -> Processed:
-    """A 28x28 image is already MNIST-shaped: only polarity and scaling to [0, 1]."""
-    gray = ink_bright(to_gray(composite_alpha(image)))
+def mnist_like(image: np.ndarray, gray: np.ndarray, steps: Steps, second_look: bool) -> Processed:
+    """A 28x28 image already MNIST-shaped (``gray``: ink-bright): only polarity and scaling to [0, 1].
+
+    With ``second_look``, read at 16 px too on a doubt about a 1 or a 7, as any small image's digit is (an
+    upload: its writer's 1s may have long flags); an MNIST sample (the MNIST tab) is read as the model knows it.
+    """
     if gray.max() < MIN_CONTRAST:
         raise NoDigitFound(Reason.BLANK)
     steps.add("input", image)
     steps.add("MNIST 28x28", gray)
+    digit = gray.astype(np.float32) / 255.0
+    small = fit_to_mnist(digit, SMALL_VIEW_BOX)[0] if second_look else None
+    if small is not None:
+        steps.add("at 16 px, 28x28 (read on a doubt about 1 or 7)", to_uint8(small))
     ink = gray > 127
     ys, xs = np.nonzero(ink)
     height = (ys.max() - ys.min() + 1) if len(ys) else 0
     width = (xs.max() - xs.min() + 1) if len(xs) else 0
     box = (int(xs.min()), int(ys.min()), int(width), int(height)) if len(ys) else (0, 0, MNIST_SIZE, MNIST_SIZE)
-    glyph = Glyph(gray.astype(np.float32) / 255.0, np.array([[1.0, 0, 0], [0, 1.0, 0]]), box, False)
+    identity = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    glyph = Glyph(digit, identity, box, False, second_look=small, low_resolution=second_look)
     return Processed(
         glyph=glyph,
         reasons=(),

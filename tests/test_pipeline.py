@@ -496,6 +496,36 @@ def test_a_blown_up_scan_is_read_at_its_real_size(first_of_each_class):
         assert 10 * 14 <= max(w, h) <= 160, label
 
 
+def test_an_mnist_digit_uploaded_as_a_28x28_file_is_read_as_it_is(first_of_each_class):
+    """MNIST's own layout (longer side 20 px, centred by mass) is the model's input: fitting it again only blurs it."""
+    for label, digit in first_of_each_class.items():
+        for upload in (255 - digit, digit, np.dstack([255 - digit] * 3)):  # a saved PNG, either polarity, or RGB
+            processed = P.preprocess(upload, "upload", record_steps=True)
+            np.testing.assert_array_equal(processed.digit, digit.astype(np.float32) / 255, err_msg=str(label))
+            captions = [caption for caption, _ in processed.steps]
+            assert captions == ["input", "MNIST 28x28", "at 16 px, 28x28 (read on a doubt about 1 or 7)"], label
+            # Read at 16 px too on a doubt about 1 or 7, as any small upload: a writer's 1 may have a long flag.
+            assert processed.glyph.low_resolution and processed.glyph.second_look.shape == (28, 28)
+        assert P.preprocess(digit, "mnist").glyph.second_look is None  # an MNIST sample: as the model knows it
+
+
+def test_a_28x28_picture_off_mnists_layout_is_fitted_as_any_other(first_of_each_class):
+    """Off-centre by two pixels, or filling the frame as a tight crop does: the usual glyph, centred and 20 px."""
+    for label, digit in first_of_each_class.items():
+        assert G.is_mnist_format(digit), label
+        shifted = np.roll(digit, 2, axis=1)
+        ys, xs = np.nonzero(digit)
+        tight = cv2.resize(digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], (28, 28), interpolation=cv2.INTER_AREA)
+        for other in (shifted, tight):
+            assert not G.is_mnist_format(other), label
+            processed = P.preprocess(255 - other, "upload", record_steps=True)
+            assert processed.steps[1][0] != "MNIST 28x28", label
+            inked = np.nonzero(processed.digit > 0.05)
+            assert max(np.ptp(inked[0]), np.ptp(inked[1])) + 1 <= 22, label  # fitted into MNIST's 20 px box
+    assert not G.is_mnist_format(np.zeros((28, 28), np.uint8))
+    assert not G.is_mnist_format(cv2.resize(first_of_each_class[3], (32, 32)))
+
+
 # --- enhancement and binarization ----------------------------------------------------------
 
 
