@@ -1,7 +1,8 @@
 """Accuracy on real handwriting nobody here generated: USPS scans and UNIPEN stylus digits.
 
 For each set (and each UNIPEN writer site), and for the digits at other sizes as people upload them (the
-scans blown up, stylus digits shrunk, a fine pen on a bilevel scan, a form's field), with the same model:
+scans blown up, stylus digits shrunk, a fine pen on a bilevel scan, a form's field; MNIST's test digits
+as 28x28 files), with the same model:
 - pipeline: ``DigitRecognizer.predict`` on the image as given (a refusal counts as wrong);
 - plain: the whole image squeezed into a 20x20 box, centred by mass;
 - textbook: the textbook MNIST recipe (crop to the ink, longer side 20, centred by mass).
@@ -31,7 +32,7 @@ import cv2
 import numpy as np
 
 from mnist_demo import DigitRecognizer, Prediction
-from mnist_demo.data import HELD_OUT_SITES, load_real_dev
+from mnist_demo.data import HELD_OUT_SITES, load_mnist, load_real_dev
 from mnist_demo.glyph import textbook_mnist
 from mnist_demo.pipeline import plain_resize
 from mnist_demo.report import expected_calibration_error
@@ -169,6 +170,9 @@ def main() -> None:
         sets.append((name, real["unipen_images"][index], real["unipen_labels"][index]))
     held = np.flatnonzero(np.isin(writers, HELD_OUT_SITES))[: args.n or None]
     sets += resized_sets(sets[0][1:], (real["unipen_images"][held], real["unipen_labels"][held]))
+    # MNIST's own test digits saved as 28x28 files, dark on light: the format many a visitor uploads.
+    _, (x_test, y_test) = load_mnist()
+    sets.append(("MNIST test, uploaded as 28x28 files", 255 - x_test[: args.n or None], y_test[: args.n or None].astype(int)))
     for site in sorted(set(writers), key=lambda s: -int((writers == s).sum())):
         index = np.flatnonzero(writers == site)[: args.n or None]
         mark = "held out" if site in HELD_OUT_SITES else "trained on"
