@@ -59,9 +59,9 @@ def is_mnist_format(gray: np.ndarray) -> bool:
     """Whether an ink-bright gray image is laid out as MNIST's own digits are: 28x28, the ink's longer side
     MNIST_BOX (or a pixel under, where the rim is faint) and its centre of mass within a pixel of the centre.
 
-    Over MNIST's 70,000 digits the ink (any gray above 8) spans 19-20 pixels and the centre of mass lies
-    13.5-14.5. Fitting such an image again can only blur it: it is read as it is. A picture slightly off
-    this layout is fitted as any other.
+    Over MNIST's 70,000 digits the ink spans 19-20 pixels and the centre of mass lies 13.5-14.5: all of them
+    pass. Such an image is read as it is: fitted again (resampled, its contrast equalized), MNIST's test set
+    uploaded as files read 99.66% instead of 99.70%. A picture slightly off this layout is fitted as any other.
     """
     if gray.shape != (MNIST_SIZE, MNIST_SIZE):
         return False

@@ -146,7 +146,6 @@ def mnist_like(image: np.ndarray, gray: np.ndarray, steps: Steps, second_look: b
     if second_look:  # the ink, not the 28x28 field round it, fitted to the smaller box
         ys, xs = np.nonzero(gray)
         small = fit_to_mnist(digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], SMALL_VIEW_BOX)[0]
-    if small is not None:
         steps.add("at 16 px, 28x28 (read on a doubt about 1 or 7)", to_uint8(small))
     ink = gray > 127
     ys, xs = np.nonzero(ink)
