@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from .errors import NoDigitFound
-from .glyph import MNIST_SIZE, SMALL_VIEW_BOX, Glyph, fit_to_mnist, is_mnist_format, make_glyph
+from .glyph import MNIST_INK, MNIST_SIZE, SMALL_VIEW_BOX, Glyph, fit_to_mnist, is_mnist_format, make_glyph
 from .page import (
     MIN_CONTRAST,
     SETTINGS,
@@ -144,7 +144,7 @@ def mnist_like(image: np.ndarray, gray: np.ndarray, steps: Steps, second_look: b
     digit = gray.astype(np.float32) / 255.0
     small = None
     if second_look:  # the ink, not the 28x28 field round it, fitted to the smaller box
-        ys, xs = np.nonzero(gray)
+        ys, xs = np.nonzero(gray > MNIST_INK)
         small = fit_to_mnist(digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], SMALL_VIEW_BOX)[0]
         steps.add("at 16 px, 28x28 (read on a doubt about 1 or 7)", to_uint8(small))
     ink = gray > 127

@@ -509,6 +509,11 @@ def test_an_mnist_digit_uploaded_as_a_28x28_file_is_read_as_it_is(first_of_each_
             ys, xs = np.nonzero(processed.glyph.second_look > 0.05)  # the ink at 16 px, not the 28x28 field shrunk
             assert 15 <= max(np.ptp(ys), np.ptp(xs)) + 1 <= 17, label
         assert P.preprocess(digit, "mnist").glyph.second_look is None  # an MNIST sample: as the model knows it
+        saved = cv2.imdecode(cv2.imencode(".jpg", 255 - digit, [cv2.IMWRITE_JPEG_QUALITY, 90])[1], cv2.IMREAD_GRAYSCALE)
+        as_jpeg = P.preprocess(saved, "upload", record_steps=True)  # its ringing is no ink
+        np.testing.assert_array_equal(as_jpeg.digit, (255 - saved).astype(np.float32) / 255, err_msg=str(label))
+        ys, xs = np.nonzero(as_jpeg.glyph.second_look > 0.05)
+        assert 15 <= max(np.ptp(ys), np.ptp(xs)) + 1 <= 17, label
 
 
 def test_a_28x28_picture_off_mnists_layout_is_fitted_as_any_other(first_of_each_class):
