@@ -65,14 +65,19 @@ def is_mnist_format(gray: np.ndarray) -> bool:
     read as it is: fitted again (resampled, its contrast equalized), MNIST's test set uploaded as files read 99.66%
     instead of 99.70%. A picture slightly off this layout is fitted as any other.
     """
-    if gray.shape != (MNIST_SIZE, MNIST_SIZE):
+    bounds = ink_bounds(gray, MNIST_INK) if gray.shape == (MNIST_SIZE, MNIST_SIZE) else None
+    if bounds is None:
         return False
-    ys, xs = np.nonzero(gray > MNIST_INK)
-    if not len(ys):
-        return False
-    side = max(ys.max() - ys.min(), xs.max() - xs.min()) + 1
     centre = center_of_mass(gray.astype(np.float64))
-    return MNIST_BOX - 2 <= side <= MNIST_BOX and centre is not None and max(abs(c - MNIST_SIZE / 2) for c in centre) <= 1.0
+    return MNIST_BOX - 2 <= max(bounds[2:]) <= MNIST_BOX and max(abs(c - MNIST_SIZE / 2) for c in centre) <= 1.0
+
+
+def ink_bounds(gray: np.ndarray, level: float) -> tuple[int, int, int, int] | None:
+    """(x, y, w, h) of the box round the pixels brighter than ``level``, or None where there are none."""
+    ys, xs = np.nonzero(gray > level)
+    if not len(ys):
+        return None
+    return int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
 
 
 def fit_to_mnist(crop: np.ndarray, box: int = MNIST_BOX) -> tuple[np.ndarray, np.ndarray]:
@@ -111,10 +116,11 @@ def textbook_mnist(gray: np.ndarray, ink_level: float = 0.25) -> np.ndarray:
     ``gray`` is uint8 with the ink bright; pixels above ``ink_level`` x its maximum
     decide the crop. An image without ink comes back empty (all zeros).
     """
-    ys, xs = np.nonzero(gray > ink_level * float(gray.max())) if gray.max() > 0 else ((), ())
-    if len(ys) == 0:
+    bounds = ink_bounds(gray, ink_level * float(gray.max()))
+    if bounds is None:
         return np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
-    return fit_to_mnist(gray[min(ys) : max(ys) + 1, min(xs) : max(xs) + 1])[0]
+    x, y, w, h = bounds
+    return fit_to_mnist(gray[y : y + h, x : x + w])[0]
 
 
 def crop_to_square(mask: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from .errors import NoDigitFound
-from .glyph import MNIST_INK, MNIST_SIZE, SMALL_VIEW_BOX, Glyph, fit_to_mnist, is_mnist_format, make_glyph
+from .glyph import MNIST_INK, MNIST_SIZE, SMALL_VIEW_BOX, Glyph, fit_to_mnist, ink_bounds, is_mnist_format, make_glyph
 from .page import (
     MIN_CONTRAST,
     SETTINGS,
@@ -144,15 +144,14 @@ def mnist_like(image: np.ndarray, gray: np.ndarray, steps: Steps, second_look: b
     digit = gray.astype(np.float32) / 255.0
     small = None
     if second_look:  # the ink, not the 28x28 field round it, fitted to the smaller box
-        ys, xs = np.nonzero(gray > MNIST_INK)
-        small = fit_to_mnist(digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], SMALL_VIEW_BOX)[0]
+        x, y, w, h = ink_bounds(gray, MNIST_INK)
+        small = fit_to_mnist(digit[y : y + h, x : x + w], SMALL_VIEW_BOX)[0]
         steps.add("at 16 px, 28x28 (read on a doubt about 1 or 7)", to_uint8(small))
     ink = gray > 127
-    ys, xs = np.nonzero(ink)
-    height = (ys.max() - ys.min() + 1) if len(ys) else 0
-    width = (xs.max() - xs.min() + 1) if len(xs) else 0
-    box = (int(xs.min()), int(ys.min()), int(width), int(height)) if len(ys) else (0, 0, MNIST_SIZE, MNIST_SIZE)
+    bounds = ink_bounds(gray, 127)
+    _, _, width, height = bounds or (0, 0, 0, 0)
     identity = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    box = bounds or (0, 0, MNIST_SIZE, MNIST_SIZE)
     glyph = Glyph(digit, identity, box, False, second_look=small, low_resolution=second_look)
     return Processed(
         glyph=glyph,
